@@ -1,0 +1,1 @@
+export { binomialFilter } from './binomial';
