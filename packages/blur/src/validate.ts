@@ -1,3 +1,5 @@
+import * as tf from '@tensorflow/tfjs';
+
 /**
  * Argument checks shared by the ops and layers. Every message names the function, the argument,
  * what it got and what is allowed, so a user can fix the call without reading the source.
@@ -30,9 +32,23 @@ export function assertOneOf<T extends string>(
   }
 }
 
+/** Throws unless `x` is a float32 tensor whose rank is in `ranks`; `layout` spells the allowed shapes. */
+export function assertFloatTensor(fn: string, x: unknown, ranks: readonly number[], layout: string): asserts x is tf.Tensor {
+  if (!(x instanceof tf.Tensor)) {
+    throw new Error(`${fn}: x must be a tf.Tensor of shape ${layout}, got ${describe(x)}.`);
+  }
+  if (!ranks.includes(x.rank)) {
+    throw new Error(`${fn}: x must have rank ${ranks.join(', ')} (${layout}), got rank ${x.rank} with shape [${x.shape.join(', ')}].`);
+  }
+  if (x.dtype !== 'float32') {
+    throw new Error(`${fn}: x must have dtype 'float32', got '${x.dtype}' (cast it with tf.cast(x, 'float32')).`);
+  }
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (value === undefined) return 'undefined';
+  if (value instanceof tf.Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

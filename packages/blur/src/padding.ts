@@ -1,0 +1,50 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** How `blur` pads the spatial axes before filtering. */
+export type BlurPadding = 'valid' | 'same' | 'reflect';
+
+/** The allowed values of {@link BlurPadding}, for validation and docs. */
+export const BLUR_PADDINGS: readonly BlurPadding[] = ['valid', 'same', 'reflect'];
+
+/**
+ * Padding before and after each spatial axis for a filter of length `kernelSize`:
+ * `(k-1)//2` before and the rest after, as PyTorch's reference pads. `'valid'` pads nothing.
+ */
+export function paddingAmounts(kernelSize: number, padding: BlurPadding): [number, number] {
+  if (padding === 'valid') return [0, 0];
+  const before = Math.floor((kernelSize - 1) / 2);
+  return [before, kernelSize - 1 - before];
+}
+
+/**
+ * Index map of reflect padding along an axis of length `n`: mirror without repeating the edge
+ * (`[c b | a b c d | c b]`), as `torch.nn.functional.pad(mode='reflect')` and `tf.mirrorPad('reflect')`.
+ * Requires `before < n` and `after < n`.
+ */
+export function reflectIndices(n: number, before: number, after: number): Int32Array {
+  const out = new Int32Array(n + before + after);
+  for (let i = 0; i < out.length; i++) {
+    let j = i - before;
+    if (j < 0) j = -j;
+    else if (j >= n) j = 2 * (n - 1) - j;
+    out[i] = j;
+  }
+  return out;
+}
+
+/**
+ * Pads `axis` of `x` with `before`/`after` cells, zeros (`'same'`) or mirrored (`'reflect'`).
+ *
+ * Reflect padding goes through `tf.gather` rather than `tf.mirrorPad`: in tfjs 4.22 the gradient of
+ * `mirrorPad` only slices the upstream gradient and drops what flowed through the mirrored cells,
+ * so the border gradients would be wrong. `gather`'s gradient (a segment sum) adds them back.
+ */
+export function padAxis(x: tf.Tensor, axis: number, before: number, after: number, padding: BlurPadding): tf.Tensor {
+  if (before === 0 && after === 0) return x;
+  if (padding === 'reflect') {
+    const n = x.shape[axis] as number;
+    return tf.tidy(() => tf.gather(x, tf.tensor1d(reflectIndices(n, before, after), 'int32'), axis));
+  }
+  const pads = x.shape.map((_, i) => (i === axis ? [before, after] : [0, 0]) as [number, number]);
+  return tf.pad(x, pads);
+}

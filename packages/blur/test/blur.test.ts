@@ -1,0 +1,173 @@
+import * as tf from '@tensorflow/tfjs';
+
+import { blur, type BlurOptions } from '../src';
+import { blur2dDense } from '../src/blur';
+import blurCases from './fixtures/blur.json';
+import gradCases from './fixtures/blurGrad.json';
+import { expectClose, expectNoLeak, flat, seededTensor } from './helpers';
+
+interface BlurCase {
+  input_shape: number[];
+  input: unknown;
+  kernelSize: number;
+  stride: number;
+  padding: 'valid' | 'same' | 'reflect';
+  output_shape: number[];
+  output: unknown;
+}
+interface GradCase extends Omit<BlurCase, 'output' | 'output_shape'> {
+  upstream: unknown;
+  grad: unknown;
+}
+
+type AnyRank = tf.Tensor3D | tf.Tensor4D | tf.Tensor5D;
+const label = (c: { input_shape: number[]; kernelSize: number; stride: number; padding: string }) =>
+  `[${c.input_shape}] k=${c.kernelSize} s=${c.stride} ${c.padding}`;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('blur: PyTorch golden values', () => {
+  it.each((blurCases as BlurCase[]).map((c) => [label(c), c] as const))('forward %s', (_name, c) => {
+    const x = tf.tensor(flat(c.input), c.input_shape) as tf.Tensor as AnyRank;
+    const y = blur(x, { kernelSize: c.kernelSize, stride: c.stride, padding: c.padding });
+    expect(y.shape).toEqual(c.output_shape);
+    expectClose(y.dataSync(), flat(c.output));
+    tf.dispose([x, y]);
+  });
+
+  it.each((gradCases as GradCase[]).map((c) => [label(c), c] as const))('gradient %s', (_name, c) => {
+    const x = tf.tensor(flat(c.input), c.input_shape) as tf.Tensor as AnyRank;
+    const options = { kernelSize: c.kernelSize, stride: c.stride, padding: c.padding };
+    const upstream = tf.tensor(flat(c.upstream), blur(x, options).shape);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(blur(v as AnyRank, options), upstream)))(x);
+    expect(g.shape).toEqual(c.input_shape);
+    expectClose(g.dataSync(), flat(c.grad));
+    tf.dispose([x, upstream, g]);
+  });
+
+  it('the one k x k depthwise pass and the two 1-D passes agree on every 2-D case', () => {
+    for (const c of (blurCases as BlurCase[]).filter((c) => c.input_shape.length === 4)) {
+      const x = tf.tensor4d(flat(c.input), c.input_shape as [number, number, number, number]);
+      const y = blur2dDense(x, c);
+      expectClose(y.dataSync(), flat(c.output));
+      tf.dispose([x, y]);
+    }
+  });
+});
+
+describe('blur: independent math', () => {
+  const paddings = ['valid', 'same', 'reflect'] as const;
+  const shapes: number[][] = [
+    [2, 9, 3],
+    [2, 7, 6, 2],
+    [1, 5, 6, 5, 2],
+  ];
+  const configs: BlurOptions[] = [
+    { kernelSize: 3, stride: 2 },
+    { kernelSize: 4, stride: 2 },
+    { kernelSize: 5, stride: 3 },
+    { kernelSize: 2, stride: 1 },
+  ];
+
+  it.each(shapes.flatMap((shape) => paddings.flatMap((padding) => configs.map((cfg) => [`[${shape}] ${padding} k=${cfg.kernelSize} s=${cfg.stride}`, shape, { ...cfg, padding }] as const))))(
+    'gradient is the adjoint of the forward map and matches finite differences: %s',
+    (_name, shape, options) => {
+      const x = seededTensor(shape, 11) as AnyRank;
+      const y = blur(x, options);
+      const u = seededTensor(y.shape, 23);
+      const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(blur(v as AnyRank, options), u)))(x);
+      // blur is linear: <blur(x), u> must equal <x, grad_x <blur(x), u>> (the adjoint identity).
+      const lhs = dot64(y.dataSync(), u.dataSync());
+      const rhs = dot64(x.dataSync(), g.dataSync());
+      expect(Math.abs(lhs - rhs)).toBeLessThan(1e-4 * (1 + Math.abs(lhs)));
+      // Central differences on the first, last and a middle element (border cells are where padding bugs live).
+      const xs = Float64Array.from(x.dataSync());
+      const gs = g.dataSync();
+      const eps = 1e-2;
+      for (const i of [0, Math.floor(xs.length / 2), xs.length - 1]) {
+        const f = (delta: number) => {
+          const v = Float32Array.from(xs);
+          v[i] = (v[i] as number) + delta;
+          return tf.tidy(() => dot64(blur(tf.tensor(v, shape) as tf.Tensor as AnyRank, options).dataSync(), u.dataSync()));
+        };
+        const fd = (f(eps) - f(-eps)) / (2 * eps);
+        expect(Math.abs(fd - (gs[i] as number))).toBeLessThan(2e-3 * (1 + Math.abs(fd)));
+      }
+      tf.dispose([x, y, u, g]);
+    },
+  );
+
+  it('keeps a constant image constant under reflect padding (the filter sums to 1)', () => {
+    const x = tf.fill([1, 6, 7, 2], 0.75) as tf.Tensor4D;
+    const y = blur(x, { kernelSize: 5, stride: 2, padding: 'reflect' });
+    expectClose(y.dataSync(), new Array(y.size).fill(0.75), 0, 1e-6);
+    tf.dispose([x, y]);
+  });
+
+  it('equals a direct 1-D convolution with the binomial row (rank 3, zero padding)', () => {
+    const values = [3, -1, 4, 1, -5, 9, 2, -6];
+    const x = tf.tensor3d(values, [1, 8, 1]);
+    const y = blur(x, { kernelSize: 3, stride: 1, padding: 'same' });
+    const padded = [0, ...values, 0];
+    const expected = values.map((_, i) => 0.25 * (padded[i] as number) + 0.5 * (padded[i + 1] as number) + 0.25 * (padded[i + 2] as number));
+    expectClose(y.dataSync(), expected, 0, 1e-6);
+    tf.dispose([x, y]);
+  });
+
+  it('is shift-equivariant at stride 1 and shifts by one cell per `stride` cells at stride 2', () => {
+    const x = seededTensor([1, 14, 12, 3], 5) as tf.Tensor4D;
+    const y = blur(x, { kernelSize: 3, stride: 1, padding: 'valid' });
+    const shifted = blur(tf.slice(x, [0, 2, 1, 0], [1, 12, 11, 3]), { kernelSize: 3, stride: 1, padding: 'valid' });
+    expectClose(shifted.dataSync(), tf.slice(y, [0, 2, 1, 0], shifted.shape).dataSync(), 0, 1e-6);
+    const y2 = blur(x, { kernelSize: 3, stride: 2, padding: 'valid' });
+    const shifted2 = blur(tf.slice(x, [0, 2, 0, 0], [1, 12, 12, 3]), { kernelSize: 3, stride: 2, padding: 'valid' });
+    expectClose(shifted2.dataSync(), tf.slice(y2, [0, 1, 0, 0], shifted2.shape).dataSync(), 0, 1e-6);
+    tf.dispose([x, y, shifted, y2, shifted2]);
+  });
+});
+
+describe('blur: resources and errors', () => {
+  it('leaves no tensor behind, forward or backward, in every padding mode', async () => {
+    const x = seededTensor([2, 6, 6, 2], 3) as tf.Tensor4D;
+    for (const padding of ['valid', 'same', 'reflect'] as const) {
+      await expectNoLeak(() => {
+        blur(x, { padding }).dispose();
+        tf.grad((v: tf.Tensor) => tf.sum(blur(v as tf.Tensor4D, { padding })))(x).dispose();
+      });
+    }
+    x.dispose();
+  });
+
+  const x4 = () => tf.zeros([1, 6, 6, 2]) as tf.Tensor4D;
+  it.each([
+    [{ kernelSize: 0 }, /blur: kernelSize must be a positive integer/],
+    [{ kernelSize: 2.5 }, /blur: kernelSize must be a positive integer.*got 2\.5/],
+    [{ stride: -1 }, /blur: stride must be a positive integer/],
+    [{ padding: 'zeros' }, /blur: padding must be one of 'valid', 'same', 'reflect', got 'zeros'/],
+    [{ kernelSize: 7, padding: 'valid' }, /blur: x is too small for kernelSize 7 under padding 'valid'.*needs at least 7/],
+    [{ kernelSize: 14, padding: 'reflect' }, /blur: x is too small for kernelSize 14 under padding 'reflect'/],
+  ])('rejects %p', (options, message) => {
+    const x = x4();
+    expect(() => blur(x, options as BlurOptions)).toThrow(message);
+    x.dispose();
+  });
+
+  it('rejects ranks other than 3-5 and non-float input, naming x', () => {
+    const bad2 = tf.zeros([4, 4]);
+    const bad6 = tf.zeros([1, 2, 2, 2, 2, 1]);
+    const ints = tf.zeros([1, 4, 4, 1], 'int32');
+    expect(() => blur(bad2 as tf.Tensor4D)).toThrow(/blur: x must have rank 3, 4, 5 .*got rank 2/);
+    expect(() => blur(bad6 as tf.Tensor4D)).toThrow(/blur: x must have rank 3, 4, 5 .*got rank 6/);
+    expect(() => blur(ints as tf.Tensor4D)).toThrow(/blur: x must have dtype 'float32', got 'int32'/);
+    expect(() => blur([1, 2, 3] as unknown as tf.Tensor4D)).toThrow(/blur: x must be a tf.Tensor/);
+    tf.dispose([bad2, bad6, ints]);
+  });
+});
+
+function dot64(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
+}
