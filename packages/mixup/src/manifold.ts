@@ -1,0 +1,138 @@
+import * as tf from '@tensorflow/tfjs';
+import { MIXUP_MODES, mixInputs } from './mixup';
+import { defaultRng, randomPermutation, sampleLambdas } from './rng';
+import type { Rng } from './rng';
+import type { MixupMode, Targets } from './types';
+import { assertAlpha, assertInputs, assertLabels, assertOneOf, assertRng, describe } from './validate';
+
+/**
+ * One piece of a model split for Manifold MixUp: a `tf.LayersModel` (or any `tf.layers.Layer`), applied eagerly
+ * with `{training}`, or a function `(x, training) => y`. The segments run in order, each taking the previous output.
+ */
+export type Segment = tf.layers.Layer | ((x: tf.Tensor, training: boolean) => tf.Tensor);
+
+/** Options of {@link manifoldMixupForward}. */
+export interface ManifoldMixupOptions {
+  /** Beta(α, α) parameter; 0 disables mixing. Default 2 (the Manifold MixUp paper's choice for CIFAR). */
+  alpha?: number;
+  /** 'batch': one λ per batch; 'elem': one per sample. Default 'batch'. */
+  mode?: MixupMode;
+  /** Training mixes (and runs layers in training mode); evaluation only runs the segments. Default true. */
+  training?: boolean;
+  /**
+   * Where mixing may happen: boundary `b` mixes the input of segment `b` (0 = the network's input, `b` = the output
+   * of segment `b−1`). Default every boundary `0..segments.length−1`; the output of the last segment is never mixed.
+   */
+  boundaries?: readonly number[];
+  /** Source of the boundary, λ and permutation; default a shared, randomly seeded generator. */
+  rng?: Rng;
+}
+
+/** What {@link manifoldMixupForward} returns; the caller owns (and disposes) every tensor in it. */
+export interface ManifoldMixupResult {
+  /** The network's output, e.g. logits `[B, K]`. */
+  predictions: tf.Tensor;
+  /** MixUp targets `{yi, yj, lambda}` in training, a copy of the labels in evaluation. */
+  targets: Targets;
+  /** The boundary that was mixed, or null when nothing was (evaluation, or α = 0). */
+  boundary: number | null;
+}
+
+/**
+ * Runs the segments in order without mixing: the plain forward pass of the split model.
+ *
+ * @param segments the model's pieces, in order
+ * @param xs inputs `[B, ...]`
+ * @param training run layers (BatchNorm, Dropout) in training mode; default false
+ * @returns the output of the last segment (a new tensor)
+ */
+export function runSegments(segments: readonly Segment[], xs: tf.Tensor, training = false): tf.Tensor {
+  assertSegments('runSegments', segments);
+  const out = tf.tidy(() => forward(segments, 0, segments.length, xs, training));
+  // An all-identity chain would hand back the caller's own tensor; return a copy they may dispose.
+  return out === xs ? out.clone() : out;
+}
+
+/**
+ * Manifold MixUp (Verma et al., 2019; the chapter's challenge exercise). In training it picks a boundary uniformly
+ * from `boundaries` (0 = the input, which is plain MixUp), runs the segments before it, mixes the hidden state there
+ * as `λ·h + (1−λ)·h[π]` with one permutation π and λ ~ Beta(α, α), runs the rest, and returns the predictions with
+ * targets `{yi: y, yj: y[π], lambda}` for {@link mixupLoss}. In evaluation it runs the segments without mixing.
+ * Everything is differentiable: call it inside `optimizer.minimize` or `tf.variableGrads`.
+ *
+ * @param segments the model's pieces, in order (e.g. stem, stage 1, stage 2, head)
+ * @param xs float32 inputs `[B, ...]`, e.g. `[B, H, W, C]`
+ * @param ys int32 labels `[B]` or float32 soft targets `[B, K]`
+ */
+export function manifoldMixupForward(
+  segments: readonly Segment[],
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  { alpha = 2, mode = 'batch', training = true, boundaries, rng = defaultRng() }: ManifoldMixupOptions = {},
+): ManifoldMixupResult {
+  const fn = 'manifoldMixupForward';
+  assertSegments(fn, segments);
+  assertInputs(fn, 'xs', xs, '[B, ...]');
+  const b = xs.shape[0] as number;
+  assertLabels(fn, 'ys', ys, b);
+  assertAlpha(fn, alpha);
+  assertOneOf(fn, 'mode', mode, MIXUP_MODES);
+  if (typeof training !== 'boolean') throw new Error(`${fn}: training must be a boolean, got ${describe(training)}.`);
+  const candidates = boundaries ?? segments.map((_, i) => i);
+  assertBoundaries(fn, candidates, segments.length);
+  assertRng(fn, rng);
+
+  if (!training || alpha === 0) {
+    const predictions = runSegments(segments, xs, training);
+    const targets: Targets = training
+      ? { yi: ys.clone(), yj: ys.clone(), lambda: mode === 'batch' ? 1 : tf.ones<tf.Rank.R1>([b], 'float32') }
+      : ys.clone();
+    return { predictions, targets, boundary: null };
+  }
+
+  const boundary = candidates[Math.min(candidates.length - 1, Math.floor(rng.uniform() * candidates.length))] as number;
+  const lambdas = sampleLambdas(alpha, mode === 'batch' ? 1 : b, rng);
+  const perm = randomPermutation(b, rng);
+  const lambda = mode === 'batch' ? (lambdas[0] as number) : tf.tensor1d(lambdas, 'float32');
+  const { predictions, yj } = tf.tidy(() => {
+    const hidden = forward(segments, 0, boundary, xs, true);
+    const mixed = mixInputs(hidden, perm, lambda);
+    const out = forward(segments, boundary, segments.length, mixed, true);
+    return { predictions: out, yj: tf.gather(ys, tf.tensor1d(Array.from(perm), 'int32'), 0) };
+  });
+  return { predictions, targets: { yi: ys.clone(), yj, lambda }, boundary };
+}
+
+function forward(segments: readonly Segment[], from: number, to: number, x: tf.Tensor, training: boolean): tf.Tensor {
+  let h = x;
+  for (let i = from; i < to; i++) {
+    const seg = segments[i] as Segment;
+    const out = seg instanceof tf.layers.Layer ? seg.apply(h, { training }) : seg(h, training);
+    if (!(out instanceof tf.Tensor)) {
+      throw new Error(`manifoldMixupForward: segment ${i} must return one tf.Tensor, got ${describe(out)}.`);
+    }
+    h = out;
+  }
+  return h;
+}
+
+function assertSegments(fn: string, segments: unknown): asserts segments is readonly Segment[] {
+  if (!Array.isArray(segments) || segments.length === 0) {
+    throw new Error(`${fn}: segments must be a non-empty array of tf.LayersModel / tf.layers.Layer / (x, training) => Tensor, got ${describe(segments)}.`);
+  }
+  segments.forEach((s: unknown, i) => {
+    if (!(s instanceof tf.layers.Layer) && typeof s !== 'function') {
+      throw new Error(`${fn}: segments[${i}] must be a tf.LayersModel, a tf.layers.Layer or a function (x, training) => Tensor, got ${describe(s)}.`);
+    }
+  });
+}
+
+function assertBoundaries(fn: string, boundaries: unknown, count: number): asserts boundaries is readonly number[] {
+  const ok =
+    Array.isArray(boundaries) &&
+    boundaries.length > 0 &&
+    boundaries.every((v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < count);
+  if (!ok) {
+    throw new Error(`${fn}: boundaries must be a non-empty array of integers in [0, ${count - 1}] (0 = the input), got ${describe(boundaries)}.`);
+  }
+}

@@ -1,0 +1,127 @@
+import * as tf from '@tensorflow/tfjs';
+import type { MixupTargets } from './types';
+import type { Rng } from './rng';
+
+/**
+ * Argument checks for the public functions. Every message names the function, the argument,
+ * what it got and what is allowed, so a user can fix the call without reading the source.
+ */
+
+/** Readable description of any value for an error message. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return 'a function';
+  if (value instanceof tf.Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
+  if (typeof value === 'number') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Throws unless `alpha` is a finite number >= 0 (0 turns mixing off). */
+export function assertAlpha(fn: string, alpha: unknown): asserts alpha is number {
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) {
+    throw new Error(`${fn}: alpha must be a finite number >= 0 (0 disables mixing; 0.1-0.4 is usual), got ${describe(alpha)}.`);
+  }
+}
+
+/** Throws unless `value` is one of `allowed`. */
+export function assertOneOf<T extends string>(fn: string, name: string, value: unknown, allowed: readonly T[]): asserts value is T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    const list = allowed.map((a) => `'${a}'`).join(', ');
+    throw new Error(`${fn}: ${name} must be one of ${list}, got ${describe(value)}.`);
+  }
+}
+
+/** Throws unless `value` is an integer >= 1. */
+export function assertPositiveInt(fn: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new Error(`${fn}: ${name} must be a positive integer, got ${describe(value)}.`);
+  }
+}
+
+/** Throws unless `value` is a number in [0, 1). */
+export function assertUnitInterval(fn: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1) {
+    throw new Error(`${fn}: ${name} must be a number in [0, 1), got ${describe(value)}.`);
+  }
+}
+
+/** Throws unless `seed` is an integer in [0, 2^32 - 1]. */
+export function assertSeed(fn: string, seed: unknown): asserts seed is number {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new Error(`${fn}: seed must be an integer in [0, 4294967295], got ${describe(seed)}.`);
+  }
+}
+
+/** Throws unless `rng` has the {@link Rng} methods. */
+export function assertRng(fn: string, rng: unknown): asserts rng is Rng {
+  const r = rng as Partial<Rng> | null;
+  if (typeof r !== 'object' || r === null || typeof r.uniform !== 'function' || typeof r.beta !== 'function') {
+    throw new Error(`${fn}: rng must be an object with uniform() and beta(a, b) methods (see createRng), got ${describe(rng)}.`);
+  }
+}
+
+/** Throws unless `x` is a float32 tensor with a batch axis (rank in `ranks`, or >= 1 when omitted). */
+export function assertInputs(fn: string, name: string, x: unknown, layout: string, ranks?: readonly number[]): asserts x is tf.Tensor {
+  if (!(x instanceof tf.Tensor)) {
+    throw new Error(`${fn}: ${name} must be a tf.Tensor of shape ${layout}, got ${describe(x)}.`);
+  }
+  if (ranks ? !ranks.includes(x.rank) : x.rank < 1) {
+    const allowed = ranks ? `rank ${ranks.join(' or ')}` : 'rank >= 1';
+    throw new Error(`${fn}: ${name} must have ${allowed} (${layout}), got rank ${x.rank} with shape [${x.shape.join(', ')}].`);
+  }
+  if (x.dtype !== 'float32') {
+    throw new Error(`${fn}: ${name} must have dtype 'float32', got '${x.dtype}' (cast it with tf.cast(x, 'float32')).`);
+  }
+}
+
+/**
+ * Throws unless `y` is int32 class indices `[B]` or float32 soft targets `[B, K]`, with `B = batchSize`
+ * when given. Float `[B]` labels are refused: they are almost always class indices in the wrong dtype.
+ */
+export function assertLabels(fn: string, name: string, y: unknown, batchSize?: number): asserts y is tf.Tensor {
+  if (!(y instanceof tf.Tensor)) {
+    throw new Error(`${fn}: ${name} must be a tf.Tensor of int32 labels [B] or float32 soft targets [B, K], got ${describe(y)}.`);
+  }
+  const ok = (y.rank === 1 && y.dtype === 'int32') || (y.rank === 2 && y.dtype === 'float32');
+  if (!ok) {
+    const hint = y.rank === 1 && y.dtype === 'float32' ? " (class indices must be int32: tf.cast(y, 'int32'))" : '';
+    throw new Error(`${fn}: ${name} must be int32 labels [B] or float32 soft targets [B, K], got ${describe(y)}${hint}.`);
+  }
+  if (batchSize !== undefined && y.shape[0] !== batchSize) {
+    throw new Error(`${fn}: ${name} must have ${batchSize} rows to match the batch, got shape [${y.shape.join(', ')}].`);
+  }
+}
+
+/** True when `t` looks like MixUp targets `{yi, yj, lambda}` (structural, the packages share no classes). */
+export function isMixupTargets(t: unknown): t is MixupTargets {
+  return typeof t === 'object' && t !== null && !(t instanceof tf.Tensor) && 'yi' in t && 'yj' in t && 'lambda' in t;
+}
+
+/** Throws unless `t` is well-formed MixUp targets for a batch of `batchSize` (when given). */
+export function assertMixupTargets(fn: string, name: string, t: MixupTargets, batchSize?: number): void {
+  assertLabels(fn, `${name}.yi`, t.yi, batchSize);
+  assertLabels(fn, `${name}.yj`, t.yj, t.yi.shape[0]);
+  if (t.yi.dtype !== t.yj.dtype || t.yi.rank !== t.yj.rank) {
+    throw new Error(`${fn}: ${name}.yi and ${name}.yj must have the same dtype and shape, got ${describe(t.yi)} and ${describe(t.yj)}.`);
+  }
+  const lam: unknown = t.lambda;
+  if (typeof lam === 'number') {
+    if (!Number.isFinite(lam) || lam < 0 || lam > 1) {
+      throw new Error(`${fn}: ${name}.lambda must be a number in [0, 1] or a float32 tensor [B], got ${lam}.`);
+    }
+  } else if (!(lam instanceof tf.Tensor) || lam.rank !== 1 || lam.dtype !== 'float32' || lam.shape[0] !== t.yi.shape[0]) {
+    throw new Error(`${fn}: ${name}.lambda must be a number in [0, 1] or a float32 tensor [${t.yi.shape[0]}], got ${describe(lam)}.`);
+  }
+}
+
+/** Throws unless `t` is a tensor or MixUp targets. */
+export function assertTargets(fn: string, name: string, t: unknown): void {
+  if (!(t instanceof tf.Tensor) && !isMixupTargets(t)) {
+    throw new Error(`${fn}: ${name} must be a tf.Tensor of labels or MixUp targets {yi, yj, lambda}, got ${describe(t)}.`);
+  }
+}

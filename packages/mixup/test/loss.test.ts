@@ -1,0 +1,233 @@
+import * as tf from '@tensorflow/tfjs';
+import { createRng, crossEntropy, mixupBatch, mixupLoss, mixupSoftTargets } from '../src/index';
+import type { MixupTargets } from '../src/index';
+import { expectClose, expectNoLeak, fixtures, flat, seededTensor, values } from './helpers';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** Softmax cross-entropy of one row of logits against a class, in float64. */
+function ce(row: number[], label: number): number {
+  const m = Math.max(...row);
+  return m + Math.log(row.reduce((a, z) => a + Math.exp(z - m), 0)) - (row[label] as number);
+}
+
+function targetsOf(c: { yi: number[]; yj: number[] }, lambda: number | tf.Tensor1D): MixupTargets {
+  return { yi: tf.tensor1d(c.yi, 'int32'), yj: tf.tensor1d(c.yj, 'int32'), lambda };
+}
+
+function disposeTargets(t: MixupTargets): void {
+  tf.dispose([t.yi, t.yj]);
+  if (typeof t.lambda !== 'number') t.lambda.dispose();
+}
+
+describe('mixupLoss against the PyTorch golden values', () => {
+  test.each(fixtures.mixupLoss.map((c, i) => [i, c] as const))('case %i: λ·CE(ŷ, yi) + (1−λ)·CE(ŷ, yj) and its gradient', (_, c) => {
+    const logits = tf.tensor2d(c.logits);
+    const targets = targetsOf(c, c.lam);
+    const loss = mixupLoss();
+    const value = loss(targets, logits);
+    expect(value.shape).toEqual([]);
+    expectClose(values(value), [c.loss], 1e-5, 1e-6);
+    const g = tf.grad((z: tf.Tensor) => loss(targets, z))(logits);
+    expectClose(values(g), flat(c.grad), 1e-4, 1e-6);
+    tf.dispose([logits, value, g]);
+    disposeTargets(targets);
+  });
+
+  test("per-sample λ ('elem' mode) and its gradient", () => {
+    const c = fixtures.mixupLossElem;
+    const logits = tf.tensor2d(c.logits);
+    const targets = targetsOf(c, tf.tensor1d(c.lam));
+    const value = mixupLoss()(targets, logits);
+    expectClose(values(value), [c.loss], 1e-5, 1e-6);
+    const g = tf.grad((z: tf.Tensor) => mixupLoss()(targets, z))(logits);
+    expectClose(values(g), flat(c.grad), 1e-4, 1e-6);
+    tf.dispose([logits, value, g]);
+    disposeTargets(targets);
+  });
+
+  test("with PyTorch's label_smoothing in the base loss", () => {
+    const c = fixtures.mixupLossSmoothed;
+    const logits = tf.tensor2d(c.logits);
+    const targets = targetsOf(c, c.lam);
+    const loss = mixupLoss((t, z) => crossEntropy(t, z, { reduction: 'none', labelSmoothing: c.labelSmoothing }));
+    const value = loss(targets, logits);
+    expectClose(values(value), [c.loss], 1e-5, 1e-6);
+    const g = tf.grad((z: tf.Tensor) => loss(targets, z))(logits);
+    expectClose(values(g), flat(c.grad), 1e-4, 1e-6);
+    // The same through soft targets: smoothed one-hot rows, mixed, then one cross-entropy.
+    const soft = mixupSoftTargets(targets, { numClasses: 6, labelSmoothing: c.labelSmoothing });
+    const viaSoft = crossEntropy(soft, logits);
+    expectClose(values(viaSoft), [c.loss], 1e-5, 1e-6);
+    tf.dispose([logits, value, g, soft, viaSoft]);
+    disposeTargets(targets);
+  });
+});
+
+describe('soft-target cross-entropy equals the two-term loss', () => {
+  test.each(['batch', 'elem'] as const)("for mixed batches in '%s' mode", (mode) => {
+    const xs = seededTensor([6, 3], 1);
+    const ys = tf.tensor1d([0, 1, 2, 3, 4, 1], 'int32');
+    const logits = seededTensor([6, 5], 2, 3);
+    const mixed = mixupBatch(xs, ys, { mode, alpha: 0.4, rng: createRng(17) });
+    const soft = mixupSoftTargets(mixed.ys, { numClasses: 5 });
+    expect(soft.shape).toEqual([6, 5]);
+    expectClose(values(soft.sum(-1)), [1, 1, 1, 1, 1, 1], 1e-6, 1e-6);
+    const twoTerm = mixupLoss()(mixed.ys, logits);
+    const oneTerm = crossEntropy(soft, logits);
+    expectClose(values(oneTerm), values(twoTerm), 1e-5, 1e-6);
+    // Gradients agree too (cross-entropy is linear in the targets).
+    const g1 = tf.grad((z: tf.Tensor) => crossEntropy(soft, z))(logits);
+    const g2 = tf.grad((z: tf.Tensor) => mixupLoss()(mixed.ys, z))(logits);
+    expectClose(values(g1), values(g2), 1e-5, 1e-6);
+    tf.dispose([xs, ys, logits, mixed.xs, soft, twoTerm, oneTerm, g1, g2]);
+    disposeTargets(mixed.ys);
+  });
+});
+
+describe('crossEntropy', () => {
+  test('plain labels: the mean of −log softmax at the label, like nn.CrossEntropyLoss', () => {
+    const logits = seededTensor([4, 3], 3, 4);
+    const labels = [2, 0, 1, 2];
+    const y = tf.tensor1d(labels, 'int32');
+    const rows = logits.arraySync() as number[][];
+    const perSample = rows.map((r, i) => ce(r, labels[i] as number));
+    const none = crossEntropy(y, logits, { reduction: 'none' });
+    expectClose(values(none), perSample, 1e-5, 1e-6);
+    const mean = crossEntropy(y, logits);
+    expectClose(values(mean), [perSample.reduce((a, b) => a + b, 0) / 4], 1e-5, 1e-6);
+    // mixupLoss with plain labels is the base loss.
+    const plain = mixupLoss()(y, logits);
+    expectClose(values(plain), values(mean), 1e-6, 1e-7);
+    tf.dispose([logits, y, none, mean, plain]);
+  });
+
+  test('gradient of soft-target cross-entropy is (softmax(z) − t) / B, and matches finite differences', () => {
+    const logits = seededTensor([3, 4], 4, 2);
+    const t = tf.tensor2d([[0.7, 0.3, 0, 0], [0, 0, 1, 0], [0.25, 0.25, 0.25, 0.25]]);
+    const g = tf.grad((z: tf.Tensor) => crossEntropy(t, z))(logits);
+    const rows = logits.arraySync() as number[][];
+    const tr = t.arraySync();
+    const expected = rows.flatMap((r, i) => {
+      const m = Math.max(...r);
+      const s = r.reduce((a, z) => a + Math.exp(z - m), 0);
+      return r.map((z, k) => (Math.exp(z - m) / s - (tr[i]![k] as number)) / 3);
+    });
+    expectClose(values(g), expected, 1e-4, 1e-6);
+    // Central differences in float64 on the float64 formula of the loss.
+    const lossAt = (zs: number[][]) => zs.reduce((a, r, i) => a + r.reduce((b, _, k) => b + (tr[i]![k] as number) * ce(r, k), 0), 0) / 3;
+    const eps = 1e-4;
+    const fd = rows.flatMap((r, i) =>
+      r.map((_, k) => {
+        const plus = rows.map((rr, ii) => rr.map((v, kk) => (ii === i && kk === k ? v + eps : v)));
+        const minus = rows.map((rr, ii) => rr.map((v, kk) => (ii === i && kk === k ? v - eps : v)));
+        return (lossAt(plus) - lossAt(minus)) / (2 * eps);
+      }),
+    );
+    expectClose(values(g), fd, 1e-3, 1e-5);
+    tf.dispose([logits, t, g]);
+  });
+
+  test('reports bad logits, targets and options', () => {
+    const z = seededTensor([2, 3], 5);
+    const y = tf.tensor1d([0, 1], 'int32');
+    const z1 = seededTensor([3], 5);
+    expect(() => crossEntropy(y, z1)).toThrow(/crossEntropy: logits must be a float32 tensor \[B, K\], got a float32 tensor of shape \[3\]/);
+    const soft = tf.ones([2, 4]);
+    expect(() => crossEntropy(soft, z)).toThrow(/crossEntropy: targets \[B, K\] must have K = 3 columns/);
+    expect(() => crossEntropy(y, z, { reduction: 'sum' as 'mean' })).toThrow(/crossEntropy: reduction must be one of 'mean', 'none', got 'sum'/);
+    expect(() => crossEntropy(y, z, { labelSmoothing: 1 })).toThrow(/crossEntropy: labelSmoothing must be a number in \[0, 1\), got 1/);
+    tf.dispose([z, y, z1, soft]);
+  });
+});
+
+describe('mixupLoss', () => {
+  test('a base loss that returns a scalar works with one λ per batch', () => {
+    const c = fixtures.mixupLoss[0]!;
+    const logits = tf.tensor2d(c.logits);
+    const targets = targetsOf(c, c.lam);
+    const meanBase = (t: tf.Tensor, z: tf.Tensor) => crossEntropy(t, z);
+    const value = mixupLoss(meanBase)(targets, logits);
+    expectClose(values(value), [c.loss], 1e-5, 1e-6);
+    tf.dispose([logits, value]);
+    disposeTargets(targets);
+  });
+
+  test('reports a scalar base loss with per-sample λ, malformed targets and bad arguments', () => {
+    const logits = seededTensor([2, 3], 6);
+    const elem = targetsOf({ yi: [0, 1], yj: [1, 2] }, tf.tensor1d([0.2, 0.9]));
+    expect(() => mixupLoss((t, z) => crossEntropy(t, z))(elem, logits)).toThrow(
+      /mixupLoss: per-sample lambda \('elem' mode\) needs a baseLoss that returns per-sample losses \[2\], got shape \[\]/,
+    );
+    const badLambda = targetsOf({ yi: [0, 1], yj: [1, 2] }, 1.5);
+    expect(() => mixupLoss()(badLambda, logits)).toThrow(/mixupLoss: targets.lambda must be a number in \[0, 1\] or a float32 tensor \[B\], got 1\.5/);
+    const floatYi = { yi: tf.tensor1d([0, 1]), yj: tf.tensor1d([1, 2], 'int32'), lambda: 0.5 };
+    expect(() => mixupLoss()(floatYi, logits)).toThrow(/mixupLoss: targets.yi must be int32 labels \[B\] or float32 soft targets \[B, K\]/);
+    const wrongRows = targetsOf({ yi: [0, 1, 2], yj: [1, 2, 0] }, 0.5);
+    expect(() => mixupLoss()(wrongRows, logits)).toThrow(/mixupLoss: targets.yi must have 2 rows/);
+    expect(() => mixupLoss()([0, 1] as unknown as tf.Tensor, logits)).toThrow(/mixupLoss: targets must be a tf.Tensor of labels or MixUp targets/);
+    expect(() => mixupLoss('ce' as never)).toThrow(/mixupLoss: baseLoss must be a function/);
+    tf.dispose([logits, floatYi.yi, floatYi.yj]);
+    [elem, badLambda, wrongRows].forEach(disposeTargets);
+  });
+
+  test('no leaks from the loss, its gradient, soft targets, or a training step', async () => {
+    const c = fixtures.mixupLoss[1]!;
+    const logits = tf.tensor2d(c.logits);
+    const targets = targetsOf(c, c.lam);
+    const elem = targetsOf(c, tf.tensor1d(c.yi.map(() => 0.3)));
+    await expectNoLeak(() => mixupLoss()(targets, logits).dispose());
+    await expectNoLeak(() => mixupLoss()(elem, logits).dispose());
+    await expectNoLeak(() => tf.grad((z: tf.Tensor) => mixupLoss()(elem, z))(logits).dispose());
+    await expectNoLeak(() => mixupSoftTargets(elem, { numClasses: 3, labelSmoothing: 0.1 }).dispose());
+    await expectNoLeak(() => mixupSoftTargets(targets.yi, { numClasses: 3 }).dispose());
+
+    const w = tf.variable(seededTensor([4, 3], 7));
+    const xs = seededTensor([6, 4], 8);
+    const optimizer = tf.train.sgd(0.1);
+    const loss = mixupLoss();
+    const ys = tf.tensor1d(c.yi, 'int32');
+    const step = () => {
+      const batch = mixupBatch(xs, ys, { rng: createRng(2) });
+      const value = optimizer.minimize(() => loss(batch.ys, batch.xs.matMul(w)), true) as tf.Scalar;
+      const out = value.dataSync()[0] as number;
+      tf.dispose([value, batch.xs, batch.ys.yi, batch.ys.yj]);
+      return out;
+    };
+    const before = values(w);
+    step(); // the optimizer may create its bookkeeping on the first step
+    await expectNoLeak(() => {
+      const first = step();
+      expect(Number.isFinite(first)).toBe(true);
+    });
+    expect(values(w)).not.toEqual(before);
+    tf.dispose([logits, w, xs, ys]);
+    optimizer.dispose();
+    [targets, elem].forEach(disposeTargets);
+  });
+});
+
+describe('mixupSoftTargets', () => {
+  test('one-hot rows, smoothed as (1−ε)·onehot + ε/K, mixed with λ', () => {
+    const targets = targetsOf({ yi: [0, 2], yj: [1, 2] }, 0.25);
+    const soft = mixupSoftTargets(targets, { numClasses: 4, labelSmoothing: 0.2 });
+    const on = 0.8 + 0.05;
+    const off = 0.05;
+    expectClose(values(soft), [0.25 * on + 0.75 * off, 0.25 * off + 0.75 * on, off, off, off, off, on, off], 1e-6, 1e-7);
+    const plain = mixupSoftTargets(targets.yi, { numClasses: 4 });
+    expect(values(plain)).toEqual([1, 0, 0, 0, 0, 0, 1, 0]);
+    tf.dispose([soft, plain]);
+    disposeTargets(targets);
+  });
+
+  test('reports missing or inconsistent numClasses', () => {
+    const y = tf.tensor1d([0, 1], 'int32');
+    expect(() => mixupSoftTargets(y)).toThrow(/mixupSoftTargets: numClasses is required for int32 labels targets \[B\], got undefined/);
+    const soft = tf.ones([2, 3]);
+    expect(() => mixupSoftTargets(soft, { numClasses: 4 })).toThrow(/mixupSoftTargets: targets has 3 columns but numClasses is 4/);
+    expect(() => mixupSoftTargets(y, { numClasses: 0 })).toThrow(/mixupSoftTargets: numClasses must be a positive integer, got 0/);
+    tf.dispose([y, soft]);
+  });
+});

@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs';
+import { mixupAccuracy } from '../src/index';
+import { expectNoLeak } from './helpers';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+// Predicted classes 0, 1, 2, 3 (one-hot-ish scores).
+const scores = () =>
+  tf.tensor2d([
+    [5, 1, 0, 0],
+    [0, 4, 1, 0],
+    [0, 0, 3, 1],
+    [1, 0, 0, 2],
+  ]);
+
+describe('mixupAccuracy', () => {
+  test('plain labels: ordinary accuracy; soft targets use their argmax', () => {
+    const p = scores();
+    const y = tf.tensor1d([0, 1, 0, 0], 'int32');
+    expect(mixupAccuracy(y, p)).toBeCloseTo(0.5, 7);
+    const soft = tf.oneHot(tf.tensor1d([0, 1, 2, 0], 'int32'), 4).toFloat();
+    expect(mixupAccuracy(soft, p)).toBeCloseTo(0.75, 7);
+    tf.dispose([p, y, soft]);
+  });
+
+  test('MixUp targets: λ for matching yi, 1−λ for matching yj', () => {
+    const p = scores();
+    const yi = tf.tensor1d([0, 1, 0, 0], 'int32');
+    const yj = tf.tensor1d([1, 1, 2, 0], 'int32');
+    // Hits: yi [1, 1, 0, 0], yj [0, 1, 1, 0] → per sample 0.7, 1, 0.3, 0.
+    expect(mixupAccuracy({ yi, yj, lambda: 0.7 }, p)).toBeCloseTo((0.7 + 1 + 0.3 + 0) / 4, 6);
+    const lambda = tf.tensor1d([0.2, 0.9, 0.6, 0.5]);
+    // Per sample 0.2, 1, 0.4, 0.
+    expect(mixupAccuracy({ yi, yj, lambda }, p)).toBeCloseTo((0.2 + 1 + 0.4 + 0) / 4, 6);
+    tf.dispose([p, yi, yj, lambda]);
+  });
+
+  test('leaves no tensors behind and reports bad input', async () => {
+    const p = scores();
+    const yi = tf.tensor1d([0, 1, 0, 0], 'int32');
+    const lambda = tf.tensor1d([0.2, 0.9, 0.6, 0.5]);
+    await expectNoLeak(() => mixupAccuracy({ yi, yj: yi, lambda }, p));
+    await expectNoLeak(() => mixupAccuracy(yi, p));
+    const flatP = tf.tensor1d([1, 2, 3, 4]);
+    expect(() => mixupAccuracy(yi, flatP)).toThrow(/mixupAccuracy: predictions must be a tf.Tensor \[B, K\], got a float32 tensor of shape \[4\]/);
+    const short = tf.tensor1d([0, 1], 'int32');
+    expect(() => mixupAccuracy(short, p)).toThrow(/mixupAccuracy: targets must have 4 rows/);
+    expect(() => mixupAccuracy({ yi, yj: yi, lambda: -0.1 }, p)).toThrow(/mixupAccuracy: targets.lambda must be a number in \[0, 1\]/);
+    tf.dispose([p, yi, lambda, flatP, short]);
+  });
+});
