@@ -1,0 +1,220 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { AdamW } from '../src/adamw';
+import { fileIOHandler, loadCheckpoint, restoreModel } from '../src/checkpoint';
+import { crossEntropy } from '../src/losses';
+import type { EpochRecord } from '../src/records';
+import { cosineAnnealing } from '../src/schedules';
+import { accuracy } from '../src/scores';
+import type { StepFn, TrainOptions } from '../src/train';
+import { NonFiniteLossError, trainNetwork } from '../src/train';
+import { ArraySource, blobs, maxAbsDiff, mlp, weightValues } from './helpers';
+
+const D = 4;
+const K = 3;
+let root: string;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'train-loop-'));
+});
+
+afterAll(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+function source(seed = 21): ArraySource {
+  const { x, y } = blobs(40, D, K, seed);
+  return new ArraySource(x, y, D, 8, true, seed);
+}
+
+function testSource(): ArraySource {
+  const { x, y } = blobs(12, D, K, 99);
+  return new ArraySource(x, y, D, 6, false);
+}
+
+/** A step that draws λ and a partner shift from the loop's generator, so the RNG state matters on resume. */
+const randomMixStep: StepFn = (batch, ctx) => {
+  const b = batch.xs.shape[0] as number;
+  const lam = 0.5 + 0.5 * ctx.random();
+  const shift = 1 + Math.floor(ctx.random() * (b - 1));
+  const perm = tf.tensor1d(Array.from({ length: b }, (_, i) => (i + shift) % b), 'int32');
+  const xs = tf.add(tf.mul(batch.xs, lam), tf.mul(tf.gather(batch.xs, perm), 1 - lam));
+  const predictions = ctx.model.apply(xs, { training: true }) as tf.Tensor;
+  const targets = { yi: batch.ys as tf.Tensor, yj: tf.gather(batch.ys as tf.Tensor, perm), lambda: lam };
+  return { loss: ctx.loss(targets, predictions), predictions, targets };
+};
+
+function options(extra: Partial<TrainOptions>): TrainOptions {
+  return {
+    schedule: cosineAnnealing({ tMax: 3 }),
+    testData: testSource(),
+    scores: { Accuracy: accuracy },
+    step: randomMixStep,
+    seed: 1234,
+    silent: true,
+    ...extra,
+  };
+}
+
+describe('fileIOHandler', () => {
+  it('writes model.json + weights.bin that tf.loadLayersModel reads back, with no temporary files left', async () => {
+    const dir = path.join(root, 'io');
+    const model = mlp(D, K, 3, { bn: true });
+    await model.save(fileIOHandler(dir));
+    expect(fs.readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+    expect(json.weightsManifest[0]?.paths).toEqual(['weights.bin']);
+    expect(json.format).toBe('layers-model');
+    const loaded = await tf.loadLayersModel(fileIOHandler(dir));
+    const x = tf.tensor2d([1, -2, 0.5, 3, 0, 0, 1, 1], [2, D]);
+    const [a, b] = [model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    tf.dispose([x, a, b]);
+    loaded.dispose();
+    model.dispose();
+  });
+});
+
+describe('checkpoints and resume', () => {
+  it('2 epochs + resume for 1 more equals 3 epochs straight (weights, BN statistics, records)', async () => {
+    const straightModel = mlp(D, K, 7, { bn: true });
+    const straightOpt = new AdamW({ learningRate: 0.02 });
+    const straightData = source();
+    const straight = await trainNetwork(straightModel, crossEntropy, straightData, options({ epochs: 3, optimizer: straightOpt, stateful: { data: straightData } }));
+
+    const dir = path.join(root, 'resume');
+    const firstModel = mlp(D, K, 7, { bn: true });
+    const firstOpt = new AdamW({ learningRate: 0.02 });
+    const firstData = source();
+    await trainNetwork(firstModel, crossEntropy, firstData, options({ epochs: 2, optimizer: firstOpt, checkpointDir: dir, stateful: { data: firstData } }));
+    const cp = await loadCheckpoint(dir);
+    expect(cp?.state.epoch).toBe(1);
+    expect(cp?.state.schedule.step).toBe(2);
+    const controlDir = path.join(root, 'resume-control');
+    fs.cpSync(dir, controlDir, { recursive: true });
+
+    // A fresh process would rebuild everything: different initial weights, new optimizer, new data object.
+    const resumedModel = mlp(D, K, 99, { bn: true });
+    const resumedOpt = new AdamW({ learningRate: 0.02 });
+    const resumedData = source();
+    const resumed = await trainNetwork(
+      resumedModel,
+      crossEntropy,
+      resumedData,
+      // Another seed on purpose: the generator's saved state, not the seed, must decide the draws.
+      options({ epochs: 3, optimizer: resumedOpt, checkpointDir: dir, resume: true, seed: 999, stateful: { data: resumedData } }),
+    );
+
+    expect(maxAbsDiff(weightValues(resumedModel), weightValues(straightModel))).toBeLessThan(1e-6);
+    expect(resumedOpt.iterations).toBe(straightOpt.iterations);
+    expect(resumedOpt.getLearningRate()).toBeCloseTo(straightOpt.getLearningRate(), 15);
+    expect(resumed.map((r) => r.epoch)).toEqual([0, 1, 2]);
+    resumed.forEach((r, i) => {
+      const s = straight[i] as EpochRecord;
+      expect(Math.abs(r.trainLoss - s.trainLoss)).toBeLessThan(1e-6);
+      expect(Math.abs((r.testLoss as number) - (s.testLoss as number))).toBeLessThan(1e-6);
+      expect(r.lr).toBeCloseTo(s.lr as number, 15);
+      expect(r.trainScores.Accuracy).toBeCloseTo(s.trainScores.Accuracy as number, 6);
+      expect(r.testScores.Accuracy).toBeCloseTo(s.testScores.Accuracy as number, 6);
+    });
+
+    // Control: without restoring the data source's shuffling state the third epoch differs.
+    const controlModel = mlp(D, K, 99, { bn: true });
+    const controlOpt = new AdamW({ learningRate: 0.02 });
+    await trainNetwork(controlModel, crossEntropy, source(), options({ epochs: 3, optimizer: controlOpt, checkpointDir: controlDir, resume: true }));
+    expect(maxAbsDiff(weightValues(controlModel), weightValues(straightModel))).toBeGreaterThan(1e-4);
+
+    [straightOpt, firstOpt, resumedOpt, controlOpt].forEach((o) => o.dispose());
+    [straightModel, firstModel, resumedModel, controlModel].forEach((m) => m.dispose());
+  });
+
+  it('writes atomically into fresh directories, keeps the last N, and restores a model from one', async () => {
+    const dir = path.join(root, 'keep');
+    const model = mlp(D, K, 5);
+    const opt = new AdamW();
+    const written: string[] = [];
+    await trainNetwork(model, crossEntropy, source(), {
+      epochs: 5,
+      optimizer: opt,
+      checkpointDir: dir,
+      checkpointEvery: 2,
+      checkpointKeep: 2,
+      silent: true,
+      onEpochEnd: async () => {
+        const cp = await loadCheckpoint(dir);
+        if (cp && !written.includes(cp.path)) written.push(cp.path);
+      },
+    });
+    // Every 2 epochs plus the last: after epochs 1, 3 and 4.
+    expect(written.map((p) => path.basename(p).slice(0, 10))).toEqual(['epoch-0001', 'epoch-0003', 'epoch-0004']);
+    const entries = fs.readdirSync(dir).sort();
+    expect(entries).toEqual(['checkpoint.json', ...written.slice(1).map((p) => path.basename(p))].sort());
+    expect(fs.readdirSync(written[2] as string).sort()).toEqual(['model.json', 'optimizer.bin', 'state.json', 'weights.bin']);
+    const copy = mlp(D, K, 77);
+    await restoreModel(copy, written[2] as string);
+    expect(maxAbsDiff(weightValues(copy), weightValues(model))).toBe(0);
+    opt.dispose();
+    model.dispose();
+    copy.dispose();
+  });
+
+  it('keeps the last good checkpoint when a NaN loss stops training', async () => {
+    const dir = path.join(root, 'nan');
+    const model = mlp(D, K, 6);
+    const data = source();
+    data.transform = (b, epoch, i) => {
+      if (epoch === 2 && i === 3) {
+        const xs = tf.fill(b.xs.shape as [number, number], Number.NaN);
+        b.xs.dispose();
+        return { xs, ys: b.ys };
+      }
+      return b;
+    };
+    const opt = new AdamW();
+    const start = tf.memory().numTensors;
+    let afterEpoch1: number[][] = [];
+    const err = await trainNetwork(model, crossEntropy, data, {
+      epochs: 4,
+      optimizer: opt,
+      checkpointDir: dir,
+      silent: true,
+      onEpochEnd: (r) => {
+        if (r.epoch === 1) afterEpoch1 = weightValues(model);
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NonFiniteLossError);
+    const cp = await loadCheckpoint(dir);
+    expect((err as Error).message).toContain('at epoch 2, batch 3');
+    expect((err as Error).message).toContain(`The last good checkpoint is ${cp?.path}`);
+    expect(cp?.state.epoch).toBe(1);
+    expect(cp?.state.records).toHaveLength(2);
+    const copy = mlp(D, K, 1);
+    await restoreModel(copy, cp?.path as string);
+    expect(maxAbsDiff(weightValues(copy), afterEpoch1)).toBe(0);
+    copy.dispose();
+    opt.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+    model.dispose();
+  });
+
+  it('resumes from scratch when the directory holds no checkpoint, and refuses an optimizer of another class', async () => {
+    const dir = path.join(root, 'fresh');
+    const model = mlp(D, K, 2);
+    const opt = new AdamW();
+    const records = await trainNetwork(model, crossEntropy, source(), { epochs: 1, optimizer: opt, checkpointDir: dir, resume: true, silent: true });
+    expect(records).toHaveLength(1);
+    const sgd = tf.train.sgd(0.1);
+    await expect(trainNetwork(model, crossEntropy, source(), { epochs: 2, optimizer: sgd, checkpointDir: dir, resume: true, silent: true })).rejects.toThrow(
+      /trainNetwork: options.optimizer must be an AdamW to resume the checkpoint .*, got "SGD"/,
+    );
+    await expect(
+      trainNetwork(model, crossEntropy, source(), { epochs: 2, optimizer: opt, checkpointDir: dir, resume: true, silent: true, stateful: { data: source() } }),
+    ).rejects.toThrow(/trainNetwork: options.stateful.data must be one of the objects saved in .* \(none\)/);
+    opt.dispose();
+    sgd.dispose();
+    model.dispose();
+  });
+});

@@ -1,0 +1,343 @@
+import * as tf from '@tensorflow/tfjs';
+import { AdamW } from '../src/adamw';
+import { crossEntropy } from '../src/losses';
+import type { EpochRecord } from '../src/records';
+import { cosineAnnealing } from '../src/schedules';
+import { accuracy } from '../src/scores';
+import { NonFiniteLossError, trainNetwork } from '../src/train';
+import type { Batch, MixupTargets } from '../src/types';
+import { ArraySource, argmax, blobs, ce, maxAbsDiff, mlp, reverseMix, weightValues } from './helpers';
+
+const D = 4;
+const K = 3;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function data(n: number, seed: number, batchSize: number, shuffle = true, shift = 0): ArraySource {
+  const { x, y } = blobs(n, D, K, seed, shift);
+  return new ArraySource(x, y, D, batchSize, shuffle, seed);
+}
+
+/** Mean cross-entropy and accuracy of a linear model (kernel [D, K], bias [K]) in float64. */
+function linearStats(
+  kernel: number[],
+  bias: number[],
+  x: Float32Array,
+  y: Int32Array,
+  partner?: (i: number) => { j: number; lam: number },
+): { loss: number; acc: number } {
+  let loss = 0;
+  let acc = 0;
+  const n = y.length;
+  for (let i = 0; i < n; i++) {
+    const logits = Array.from({ length: K }, (_, k) => bias[k]! + Array.from({ length: D }, (_, d) => x[i * D + d]! * kernel[d * K + k]!).reduce((a, b) => a + b, 0));
+    const p = argmax(logits);
+    if (partner) {
+      const { j, lam } = partner(i);
+      loss += lam * ce(logits, y[i]!) + (1 - lam) * ce(logits, y[j]!);
+      acc += lam * (p === y[i] ? 1 : 0) + (1 - lam) * (p === y[j] ? 1 : 0);
+    } else {
+      loss += ce(logits, y[i]!);
+      acc += p === y[i] ? 1 : 0;
+    }
+  }
+  return { loss: loss / n, acc: acc / n };
+}
+
+function linearModel(): tf.Sequential {
+  return tf.sequential({ layers: [tf.layers.dense({ inputShape: [D], units: K, kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }), biasInitializer: 'ones' })] });
+}
+
+describe('trainNetwork', () => {
+  it('drives the loss down and accuracy up on separable synthetic data', async () => {
+    const model = mlp(D, K, 11);
+    const records = await trainNetwork(model, crossEntropy, data(96, 1, 16), {
+      epochs: 5,
+      optimizer: new AdamW({ learningRate: 0.05 }),
+      testData: data(48, 2, 24, false),
+      scores: { Accuracy: accuracy },
+      silent: true,
+      seed: 1,
+    });
+    expect(records.map((r) => r.epoch)).toEqual([0, 1, 2, 3, 4]);
+    const first = records[0] as EpochRecord;
+    const last = records[4] as EpochRecord;
+    expect(last.trainLoss).toBeLessThan(0.6 * first.trainLoss);
+    expect(last.testLoss as number).toBeLessThan(first.testLoss as number);
+    expect(last.testScores.Accuracy as number).toBeGreaterThan(0.85);
+    expect(last.trainScores.Accuracy as number).toBeGreaterThan(first.trainScores.Accuracy as number);
+  });
+
+  it('records losses and scores that match independent math (lr 0, uneven last batch)', async () => {
+    const model = linearModel();
+    const [kernel, bias] = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const train = data(10, 3, 4); // batches of 4, 4, 2: the mean must weight by batch size
+    const test = data(7, 4, 3, false);
+    const opt = tf.train.sgd(0);
+    const records = await trainNetwork(model, crossEntropy, train, {
+      epochs: 2,
+      optimizer: opt,
+      testData: test,
+      scores: { Accuracy: accuracy },
+      silent: true,
+    });
+    const trainStats = linearStats(kernel!, bias!, train.x, train.y);
+    const testStats = linearStats(kernel!, bias!, test.x, test.y);
+    for (const r of records) {
+      expect(Math.abs(r.trainLoss - trainStats.loss)).toBeLessThan(1e-5);
+      expect(Math.abs((r.testLoss as number) - testStats.loss)).toBeLessThan(1e-5);
+      expect(r.trainScores.Accuracy).toBeCloseTo(trainStats.acc, 6);
+      expect(r.testScores.Accuracy).toBeCloseTo(testStats.acc, 6);
+      expect(r.lr).toBe(0);
+      expect(r.epochTime).toBeGreaterThan(0);
+    }
+    expect((records[1] as EpochRecord).totalTime).toBeCloseTo((records[0] as EpochRecord).epochTime + (records[1] as EpochRecord).epochTime, 9);
+    opt.dispose();
+  });
+
+  it('understands MixUp targets (one λ and per-sample λ) in the loss and the λ-weighted accuracy', async () => {
+    for (const lambda of [0.3, [0.9, 0.2, 0.5, 0.1]]) {
+      const model = linearModel();
+      const [kernel, bias] = model.getWeights().map((w) => Array.from(w.dataSync()));
+      const train = data(8, 6, 4, false);
+      train.transform = (b) => reverseMix(b, lambda);
+      const opt = tf.train.sgd(0);
+      const [r] = await trainNetwork(model, crossEntropy, train, { optimizer: opt, scores: { Accuracy: accuracy }, silent: true });
+      // Partner of sample i is its mirror inside its batch of 4.
+      const partner = (i: number): { j: number; lam: number } => {
+        const base = Math.floor(i / 4) * 4;
+        const pos = i - base;
+        return { j: base + 3 - pos, lam: typeof lambda === 'number' ? lambda : (lambda[pos] as number) };
+      };
+      const expected = linearStats(kernel!, bias!, train.x, train.y, partner);
+      expect(Math.abs((r as EpochRecord).trainLoss - expected.loss)).toBeLessThan(1e-5);
+      expect((r as EpochRecord).trainScores.Accuracy).toBeCloseTo(expected.acc, 6);
+      opt.dispose();
+    }
+  });
+
+  it('steps the schedule once per epoch like the chapter, or per batch', async () => {
+    const perEpoch = await trainNetwork(mlp(D, K, 3), crossEntropy, data(16, 7, 8), {
+      epochs: 4,
+      optimizer: new AdamW({ learningRate: 0.01 }),
+      schedule: cosineAnnealing({ tMax: 4 }),
+      silent: true,
+    });
+    perEpoch.forEach((r, t) => expect(r.lr).toBeCloseTo((0.01 * (1 + Math.cos((Math.PI * t) / 4))) / 2, 12));
+    const opt = new AdamW({ learningRate: 0.01 });
+    const perBatch = await trainNetwork(mlp(D, K, 3), crossEntropy, data(16, 7, 8), {
+      epochs: 2,
+      optimizer: opt,
+      schedule: cosineAnnealing({ tMax: 4 }),
+      scheduleStep: 'batch',
+      silent: true,
+    });
+    // 2 batches per epoch: epoch 1 starts at step 2; after 4 steps the rate is at eta_min.
+    expect(perBatch[1]?.lr).toBeCloseTo(0.005, 12);
+    expect(opt.getLearningRate()).toBeCloseTo(0, 12);
+    opt.dispose();
+  });
+
+  it('trains BatchNorm in training mode (moving statistics move) and evaluates with the moving statistics', async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.batchNormalization({ inputShape: [D], momentum: 0.5 }),
+        tf.layers.dense({ units: K, kernelInitializer: tf.initializers.glorotUniform({ seed: 8 }) }),
+      ],
+    });
+    const bn = model.layers[0] as tf.layers.Layer;
+    const [, , mean0] = bn.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(mean0).toEqual([0, 0, 0, 0]);
+    const train = data(32, 9, 8, true, 5); // inputs around 5
+    const test = data(6, 10, 6, false, 3); // a different mean: batch statistics would differ from the moving ones
+    const opt = new AdamW({ learningRate: 0.01 });
+    const records = await trainNetwork(model, crossEntropy, train, { epochs: 2, optimizer: opt, testData: test, silent: true });
+    const [gamma, beta, mm, mv] = bn.getWeights().map((w) => Array.from(w.dataSync())) as number[][];
+    mm!.forEach((v) => expect(v).toBeGreaterThan(4));
+    const [kernel, bias] = (model.layers[1] as tf.layers.Layer).getWeights().map((w) => Array.from(w.dataSync()));
+    const eps = (bn.getConfig() as { epsilon: number }).epsilon;
+    const normalise = (stats: { mean: number[]; variance: number[] }): Float32Array =>
+      Float32Array.from(test.x, (v, i) => {
+        const d = i % D;
+        return ((v - stats.mean[d]!) / Math.sqrt(stats.variance[d]! + eps)) * gamma![d]! + beta![d]!;
+      });
+    const withMoving = linearStats(kernel!, bias!, normalise({ mean: mm!, variance: mv! }), test.y);
+    expect(Math.abs((records[1]?.testLoss as number) - withMoving.loss)).toBeLessThan(1e-4);
+    // Control: normalising with the test batch's own statistics gives a clearly different loss.
+    const batchMean = Array.from({ length: D }, (_, d) => test.x.filter((_, i) => i % D === d).reduce((a, b) => a + b, 0) / 6);
+    const batchVar = batchMean.map((m, d) => test.x.filter((_, i) => i % D === d).reduce((a, b) => a + (b - m) ** 2, 0) / 6);
+    const withBatch = linearStats(kernel!, bias!, normalise({ mean: batchMean, variance: batchVar }), test.y);
+    expect(Math.abs(withBatch.loss - withMoving.loss)).toBeGreaterThan(0.05);
+    opt.dispose();
+  });
+
+  it('runs a custom step (Manifold-MixUp style) inside the update and scores what it returns', async () => {
+    const run = async (seed: number): Promise<{ records: EpochRecord[]; weights: number[][]; seen: string[] }> => {
+      const model = mlp(D, K, 12, { hidden: 6 });
+      const [hidden, act, head] = model.layers as [tf.layers.Layer, tf.layers.Layer, tf.layers.Layer];
+      const seen: string[] = [];
+      const opt = new AdamW({ learningRate: 0.05 });
+      const records = await trainNetwork(model, crossEntropy, data(48, 13, 12), {
+        epochs: 4,
+        optimizer: opt,
+        scores: { Accuracy: accuracy },
+        silent: true,
+        seed,
+        step: (batch: Batch, ctx) => {
+          seen.push(`${ctx.epoch}:${ctx.batch}`);
+          const b = batch.xs.shape[0] as number;
+          const lam = ctx.random();
+          const perm = tf.tensor1d(Array.from({ length: b }, (_, i) => (i + 1 + Math.floor(ctx.random() * (b - 1))) % b), 'int32');
+          // Mix hidden states rather than inputs.
+          const h = act.apply(hidden.apply(batch.xs, { training: true }), { training: true }) as tf.Tensor;
+          const mixed = tf.add(tf.mul(h, lam), tf.mul(tf.gather(h, perm), 1 - lam));
+          const predictions = head.apply(mixed, { training: true }) as tf.Tensor;
+          const targets: MixupTargets = { yi: batch.ys as tf.Tensor, yj: tf.gather(batch.ys as tf.Tensor, perm), lambda: lam };
+          return { loss: ctx.loss(targets, predictions), predictions, targets };
+        },
+      });
+      const weights = weightValues(model);
+      opt.dispose();
+      model.dispose();
+      return { records, weights, seen };
+    };
+    const start = tf.memory().numTensors;
+    const a = await run(5);
+    expect(a.seen.slice(0, 5)).toEqual(['0:0', '0:1', '0:2', '0:3', '1:0']);
+    expect(a.records[3]!.trainLoss).toBeLessThan(a.records[0]!.trainLoss);
+    a.records.forEach((r) => expect(r.trainScores.Accuracy).toEqual(expect.any(Number)));
+    const b = await run(5);
+    expect(maxAbsDiff(a.weights, b.weights)).toBe(0);
+    const c = await run(6);
+    expect(maxAbsDiff(a.weights, c.weights)).toBeGreaterThan(1e-4);
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('reports null train scores when a custom step returns only a loss', async () => {
+    const opt = new AdamW();
+    const [r] = await trainNetwork(mlp(D, K, 1), crossEntropy, data(8, 1, 4), {
+      optimizer: opt,
+      scores: { Accuracy: accuracy },
+      silent: true,
+      step: (batch, ctx) => ctx.loss(batch.ys, ctx.model.apply(batch.xs, { training: true }) as tf.Tensor),
+    });
+    expect(r?.trainScores).toEqual({ Accuracy: null });
+    opt.dispose();
+  });
+
+  it('keeps tf.memory().numTensors constant from epoch to epoch and frees everything at the end', async () => {
+    const model = mlp(D, K, 2, { bn: true });
+    const start = tf.memory().numTensors;
+    const counts: number[] = [];
+    const opt = new AdamW({ learningRate: 0.01 });
+    const train = data(20, 2, 6);
+    train.transform = (b, _e, i) => (i % 2 === 0 ? reverseMix(b, [0.1, 0.5, 0.7, 0.2, 0.9, 1]) : b);
+    await trainNetwork(model, crossEntropy, train, {
+      epochs: 4,
+      optimizer: opt,
+      schedule: cosineAnnealing({ tMax: 4 }),
+      testData: data(9, 3, 4, false),
+      scores: { Accuracy: accuracy },
+      silent: true,
+      onEpochEnd: () => {
+        counts.push(tf.memory().numTensors);
+      },
+    });
+    expect(counts).toHaveLength(4);
+    expect(new Set(counts).size).toBe(1);
+    opt.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+    // The default optimizer is created and disposed by the loop itself.
+    await trainNetwork(model, crossEntropy, data(8, 1, 4), { epochs: 2, silent: true });
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('stops on a NaN loss with an error naming the epoch and batch, without applying that update', async () => {
+    const model = mlp(D, K, 4, { bn: true }); // BatchNorm statistics must not be poisoned either
+    const start = tf.memory().numTensors;
+    const train = data(16, 4, 4);
+    let before: number[][] = [];
+    train.transform = (b, epoch, i) => {
+      if (epoch === 1 && i === 2) {
+        before = weightValues(model);
+        const xs = tf.fill(b.xs.shape as [number, number], Number.NaN);
+        b.xs.dispose();
+        return { xs, ys: b.ys };
+      }
+      return b;
+    };
+    const opt = new AdamW();
+    const err = await trainNetwork(model, crossEntropy, train, { epochs: 3, optimizer: opt, silent: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NonFiniteLossError);
+    expect((err as NonFiniteLossError).message).toMatch(/loss is NaN at epoch 1, batch 2 \(both counted from 0\)/);
+    expect(err).toMatchObject({ epoch: 1, batch: 2, checkpoint: null });
+    expect(maxAbsDiff(weightValues(model), before)).toBe(0);
+    opt.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('stops on an infinite loss too', async () => {
+    const model = mlp(D, K, 4);
+    const opt = new AdamW();
+    const err = await trainNetwork(model, () => tf.scalar(Number.POSITIVE_INFINITY).add(tf.sum(model.trainableWeights[0]!.read())) as tf.Scalar, data(8, 4, 4), {
+      optimizer: opt,
+      silent: true,
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/loss is Infinity at epoch 0, batch 0/);
+    opt.dispose();
+  });
+
+  it('cancels through an AbortSignal, from inside the data or from a timer, without leaking', async () => {
+    const model = mlp(D, K, 4);
+    const start = tf.memory().numTensors;
+    const controller = new AbortController();
+    const train = data(16, 4, 4);
+    train.onBatch = (epoch, b) => {
+      if (epoch === 1 && b === 1) controller.abort(new Error('stop now'));
+    };
+    const seen: number[] = [];
+    const opt = new AdamW();
+    await expect(
+      trainNetwork(model, crossEntropy, train, { epochs: 5, optimizer: opt, silent: true, signal: controller.signal, onEpochEnd: (r) => void seen.push(r.epoch) }),
+    ).rejects.toThrow('stop now');
+    expect(seen).toEqual([0]);
+
+    const timer = new AbortController();
+    setTimeout(() => timer.abort(), 150);
+    const t0 = Date.now();
+    await expect(trainNetwork(model, crossEntropy, data(64, 4, 2), { epochs: 10_000, optimizer: opt, silent: true, signal: timer.signal })).rejects.toThrow(/abort/i);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    opt.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('rejects a source that re-yields disposed tensors, and an empty source', async () => {
+    const batches: Batch[] = [{ xs: tf.zeros([2, D]), ys: tf.tensor1d([0, 1], 'int32') }];
+    const opt = new AdamW();
+    await expect(trainNetwork(mlp(D, K, 1), crossEntropy, batches, { epochs: 2, optimizer: opt, silent: true })).rejects.toThrow(
+      /trainNetwork: trainData \(epoch 1, batch 0\) holds a disposed tensor; .* must create fresh tensors on every iteration/,
+    );
+    await expect(trainNetwork(mlp(D, K, 1), crossEntropy, [], { optimizer: opt, silent: true })).rejects.toThrow(/trainNetwork: trainData yielded no batches in epoch 0/);
+    opt.dispose();
+  });
+
+  it('validates its arguments with messages naming the argument and the allowed values', async () => {
+    const model = mlp(D, K, 1);
+    const src = data(4, 1, 4);
+    const cases: Array<[() => Promise<unknown>, RegExp]> = [
+      [() => trainNetwork({} as tf.LayersModel, crossEntropy, src), /trainNetwork: model must be a tf.LayersModel, got an object/],
+      [() => trainNetwork(model, 'ce' as never, src), /trainNetwork: loss must be a function, got "ce"/],
+      [() => trainNetwork(model, crossEntropy, 3 as never), /trainNetwork: trainData must be an Iterable or AsyncIterable of \{xs, ys\} batches, got 3/],
+      [() => trainNetwork(model, crossEntropy, src, { epochs: 0 }), /trainNetwork: options.epochs must be an integer >= 1, got 0/],
+      [() => trainNetwork(model, crossEntropy, src, { scheduleStep: 'step' as never }), /trainNetwork: options.scheduleStep must be one of 'epoch', 'batch', got "step"/],
+      [() => trainNetwork(model, crossEntropy, src, { resume: true }), /trainNetwork: options.checkpointDir must be a directory when options.resume is true, got undefined/],
+      [() => trainNetwork(model, crossEntropy, src, { scores: { acc: 1 as never } }), /trainNetwork: options.scores.acc must be a function, got 1/],
+      [() => trainNetwork(model, crossEntropy, src, { optimizer: {} as tf.Optimizer }), /trainNetwork: options.optimizer must be a tf.Optimizer, got an object/],
+      [() => trainNetwork(model, crossEntropy, src, { stateful: { d: {} as never } }), /trainNetwork: options.stateful.d must be an object with getState\(\) and setState\(state\), got an object/],
+      [() => trainNetwork(model, crossEntropy, [{ xs: tf.zeros([1, D]) } as Batch]), /trainNetwork: trainData \(epoch 0, batch 0\) must be a batch \{xs: Tensor, ys: Tensor \| \{yi, yj, lambda\}\}, got an object/],
+    ];
+    for (const [f, message] of cases) await expect(f()).rejects.toThrow(message);
+  });
+});
