@@ -1,0 +1,26 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const packageDir = path.resolve(__dirname, '..');
+const exampleFile = path.join(packageDir, 'examples', 'quickstart.ts');
+
+describe('examples/quickstart.ts (the README example)', () => {
+  it('runs and prints the chapter parameter count and two gates that left zero', () => {
+    const stdout = execFileSync(process.execPath, [require.resolve('tsx/cli'), 'examples/quickstart.ts'], {
+      cwd: packageDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(stdout).toContain('chapter ResNet: 1181222 trainable parameters');
+    const gates = [...stdout.matchAll(/^(\w+): alpha = (-?\d+\.\d+)$/gm)];
+    expect(gates.map((m) => m[1])).toEqual(['first_rezero', 'second_rezero']);
+    for (const m of gates) expect(Math.abs(Number(m[2]))).toBeGreaterThan(0);
+  });
+
+  it('is quoted verbatim in README.md', () => {
+    const readme = fs.readFileSync(path.join(packageDir, 'README.md'), 'utf8');
+    const code = fs.readFileSync(exampleFile, 'utf8');
+    expect(readme).toContain(code.trim());
+  });
+});
