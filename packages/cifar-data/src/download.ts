@@ -95,16 +95,28 @@ async function attempt(url: string, dest: string, attemptNo: number, s: Download
     let received = 0;
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
         received += chunk.length;
+        // Without a Content-Length nothing else bounds the body: stop at the first byte too many.
+        if (received > s.expectedSize) {
+          done(new AttemptError(`the server sent more than the expected ${s.expectedSize} bytes`, false));
+          return;
+        }
+        hash.update(chunk);
         bar?.update(received, s.expectedSize);
-        s.onProgress?.({ url, receivedBytes: received, totalBytes: s.expectedSize, attempt: attemptNo });
+        try {
+          s.onProgress?.({ url, receivedBytes: received, totalBytes: s.expectedSize, attempt: attemptNo });
+        } catch (err) {
+          // A bug in the caller's callback, not a network fault: retrying cannot help.
+          done(new AttemptError(`options.onProgress threw: ${err instanceof Error ? err.message : String(err)}`, false));
+          return;
+        }
         done(null, chunk);
       },
     });
     try {
       await pipeline(res, meter, fs.createWriteStream(tmp, { flags: 'wx' }));
     } catch (err) {
+      if (err instanceof AttemptError && !err.retryable) throw err;
       const why = idle ? `the connection was idle for ${s.timeoutMs} ms` : (err as Error).message;
       throw new AttemptError(`the transfer broke after ${received} of ${s.expectedSize} bytes (${why})`, true);
     }

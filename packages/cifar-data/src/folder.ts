@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DatasetSpec } from './formats';
 import { MAX_NAMES_BYTES, expectedFileSize, memberFiles, recordBytes } from './formats';
+import { pidAlive } from './lock';
 
 /**
  * Finds the dataset folder given by the user: either the folder itself (holding `data_batch_1.bin`
@@ -85,6 +86,32 @@ export async function writeFolderAtomically(spec: DatasetSpec, parent: string, f
     throw err;
   }
   return target;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Removes what an interrupted fill of the cache left in `root`: partial downloads
+ * (`<archiveName>.<pid>.<hex>.part`, up to the archive's size each) and half-written folders
+ * (`.<folder>.<pid>.<hex>.tmp`). A process killed mid-download (Ctrl-C) never reaches its own cleanup,
+ * so without this every interruption would leave about 170 MB behind for good. Call it only while
+ * holding the cache lock: such files are only made under the lock, so one whose process is gone (or
+ * whose lock was broken as stale) belongs to nobody. Files of live processes on this host are kept.
+ * @returns the names removed.
+ */
+export async function removeLeftovers(spec: DatasetSpec, root: string): Promise<string[]> {
+  const patterns = [
+    new RegExp(`^${escapeRegExp(spec.archiveName)}\\.(\\d+)\\.[0-9a-f]{8}\\.part$`),
+    new RegExp(`^\\.${escapeRegExp(spec.folder)}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`),
+  ];
+  const removed: string[] = [];
+  for (const name of await fs.readdir(root).catch(() => [] as string[])) {
+    const pid = patterns.map((re) => re.exec(name)?.[1]).find((m) => m !== undefined);
+    if (pid === undefined || Number(pid) === process.pid || pidAlive(Number(pid))) continue;
+    await fs.rm(path.join(root, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /** True if `p` exists. */

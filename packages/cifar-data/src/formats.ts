@@ -124,12 +124,16 @@ export function assertSpec(fn: string, spec: unknown): asserts spec is DatasetSp
     if (typeof s[key] !== 'string' || !SAFE_NAME.test(s[key])) bad(key, s[key], 'a plain file name (letters, digits, . _ -)');
   }
   if (s.coarseNamesFile !== undefined && !SAFE_NAME.test(s.coarseNamesFile)) bad('coarseNamesFile', s.coarseNamesFile, 'a plain file name');
-  for (const key of ['title', 'url', 'md5'] as const) if (typeof s[key] !== 'string') bad(key, s[key], 'a string');
+  for (const key of ['title', 'url'] as const) if (typeof s[key] !== 'string') bad(key, s[key], 'a string');
+  if (typeof s.md5 !== 'string' || !/^[0-9a-f]{32}$/i.test(s.md5)) bad('md5', s.md5, 'an MD5 digest of 32 hex digits');
   if (!Number.isInteger(s.size) || s.size < 1) bad('size', s.size, 'a positive integer');
   if (s.labelBytes !== 1 && s.labelBytes !== 2) bad('labelBytes', s.labelBytes, '1 or 2');
   if (!Number.isInteger(s.classes) || s.classes < 1 || s.classes > 256) bad('classes', s.classes, 'an integer in [1, 256]');
   if (s.labelBytes === 2 && (s.coarseClasses === undefined || s.coarseNamesFile === undefined)) {
     bad('coarseClasses', s.coarseClasses, 'set (with coarseNamesFile) when labelBytes is 2');
+  }
+  if (s.coarseClasses !== undefined && (!Number.isInteger(s.coarseClasses) || s.coarseClasses < 1 || s.coarseClasses > 256)) {
+    bad('coarseClasses', s.coarseClasses, 'an integer in [1, 256]');
   }
   for (const split of ['train', 'test'] as const) {
     const batches = s[split];

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readArchiveMembers } from './archive';
 import { downloadVerified } from './download';
-import { exists, isCompleteFolder, readFolder, resolveDataDir, writeFolderAtomically } from './folder';
+import { exists, isCompleteFolder, readFolder, removeLeftovers, resolveDataDir, writeFolderAtomically } from './folder';
 import type { DatasetSpec } from './formats';
 import { CIFAR100_SPEC, CIFAR10_SPEC, assertSpec } from './formats';
 import { withLock } from './lock';
@@ -140,6 +140,8 @@ export async function loadDataset(fn: string, spec: DatasetSpec, options: LoadOp
     fn,
     path.join(root, `${spec.id}.lock`),
     async () => {
+      // Partial downloads and folders of interrupted runs (killed before their own cleanup).
+      await removeLeftovers(spec, root);
       // Another process may have filled the cache while this one waited for the lock.
       if (await isCompleteFolder(spec, folder)) {
         return { parsed: parseDataset(fn, spec, await readFolder(fn, spec, folder), `folder ${folder}`), source: { kind: 'cache', path: folder } };

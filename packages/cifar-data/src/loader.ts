@@ -58,8 +58,13 @@ export class DataLoader implements Iterable<CifarBatch> {
    * The batches of epoch `epoch` (0-based) without advancing the loader's own epoch counter; epoch k is
    * the same whether or not epochs 0..k-1 were read.
    */
-  *epochIterator(epoch: number): Generator<CifarBatch, void, undefined> {
+  epochIterator(epoch: number): Generator<CifarBatch, void, undefined> {
+    // Checked here, not in the generator body, which would only run at the first next().
     assertInt('DataLoader.epochIterator', 'epoch', epoch, 0);
+    return this.batches(epoch);
+  }
+
+  private *batches(epoch: number): Generator<CifarBatch, void, undefined> {
     const { set, compiled, batchSize } = this;
     const rng = createRng(deriveSeed(this.seed, epoch));
     const order = new Int32Array(set.count);

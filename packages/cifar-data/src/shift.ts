@@ -33,13 +33,21 @@ export function shiftedCrops(set: LabeledImages, index: number, { size = 24, shi
   const maxShifts = Math.min(set.height, set.width) - size + 1;
   const n = shifts ?? maxShifts;
   assertInt(fn, 'options.shifts', n, 1, maxShifts);
+  let normStep = compose();
+  if (norm !== undefined) {
+    try {
+      normStep = normalize(norm);
+    } catch (err) {
+      throw new Error(`${fn}: options.normalize is invalid (${(err as Error).message})`, { cause: err });
+    }
+    compileTransform(fn, normStep, set.height, set.width, set.channels); // channel count checked once, before any work
+  }
   const rng = createRng(0); // never drawn from: every step here is deterministic
   const per = size * size * set.channels;
   const out = new Float32Array(n * n * per);
   for (let top = 0; top < n; top++) {
     for (let left = 0; left < n; left++) {
-      const t = norm === undefined ? crop(top, left, size) : compose(crop(top, left, size), normalize(norm));
-      compileTransform(fn, t, set.height, set.width, set.channels).write(set.images, index, out, (top * n + left) * per, rng);
+      compileTransform(fn, compose(crop(top, left, size), normStep), set.height, set.width, set.channels).write(set.images, index, out, (top * n + left) * per, rng);
     }
   }
   return tf.tensor4d(out, [n * n, size, size, set.channels], 'float32');

@@ -72,7 +72,9 @@ export interface FlipOptions {
 }
 
 /** Mirrors each image left-right with probability `p` (torchvision `RandomHorizontalFlip`). */
-export function randomHorizontalFlip({ p = 0.5 }: FlipOptions = {}): Transform {
+export function randomHorizontalFlip(options: FlipOptions = {}): Transform {
+  if (typeof options !== 'object' || options === null) fail('randomHorizontalFlip', 'options', options, 'an options object { p } or undefined');
+  const { p = 0.5 } = options;
   assertNumber('randomHorizontalFlip', 'p', p, 0, 1);
   return { steps: [{ kind: 'horizontalFlip', p }] };
 }
@@ -89,7 +91,9 @@ export interface NormalizeOptions {
  * Maps each [0, 1] value `v` of channel `c` to `(v - mean[c]) / std[c]` (torchvision `Normalize`
  * after `ToTensor`), computed in float32 like PyTorch. {@link channelStats} measures mean and std.
  */
-export function normalize({ mean, std }: NormalizeOptions): Transform {
+export function normalize(options: NormalizeOptions): Transform {
+  if (typeof options !== 'object' || options === null) fail('normalize', 'options', options, 'an object { mean, std }, e.g. from channelStats');
+  const { mean, std } = options;
   for (const [name, values] of [
     ['mean', mean],
     ['std', std],
@@ -112,6 +116,41 @@ export function compose(...transforms: Transform[]): Transform {
     }
   });
   return { steps: transforms.flatMap((t) => t.steps) };
+}
+
+/** Checks one step as the builder that makes it would, so hand-made or stored steps get the same checks. */
+function assertStep(fn: string, step: unknown): asserts step is TransformStep {
+  if (typeof step !== 'object' || step === null) fail(fn, 'transform step', step, 'a step object made by randomCrop, centerCrop, crop, randomHorizontalFlip or normalize');
+  const s = step as Record<string, unknown>;
+  const name = `transform step '${String(s.kind)}'`;
+  switch (s.kind) {
+    case 'crop':
+    case 'randomCrop':
+    case 'centerCrop':
+      if (s.kind === 'crop') {
+        assertInt(fn, `${name} top`, s.top, 0);
+        assertInt(fn, `${name} left`, s.left, 0);
+      }
+      assertInt(fn, `${name} height`, s.height, 1);
+      assertInt(fn, `${name} width`, s.width, 1);
+      return;
+    case 'horizontalFlip':
+      assertNumber(fn, `${name} p`, s.p, 0, 1);
+      return;
+    case 'normalize':
+      for (const key of ['mean', 'std'] as const) {
+        const vals = s[key];
+        if (!Array.isArray(vals) || vals.length === 0) fail(fn, `${name} ${key}`, vals, 'a non-empty array of numbers');
+        vals.forEach((v: unknown, i: number) => {
+          if (typeof v !== 'number' || !Number.isFinite(v) || (key === 'std' && v <= 0)) {
+            fail(fn, `${name} ${key}[${i}]`, v, key === 'std' ? 'a finite number > 0' : 'a finite number');
+          }
+        });
+      }
+      return;
+    default:
+      throw new Error(`${fn}: unknown transform step ${describe(step)} (${JSON.stringify(step)}); allowed kinds are crop, randomCrop, centerCrop, horizontalFlip, normalize.`);
+  }
 }
 
 /** Python's `round`: halves go to the even neighbour (what torchvision's CenterCrop uses). */
@@ -161,6 +200,9 @@ export function compileTransform(fn: string, transform: Transform, H: number, W:
   let h = H;
   let w = W;
   for (const step of transform.steps) {
+    // Steps are plain data that may have been stored and read back: re-check what the builders check,
+    // since a negative or fractional offset would read another image's bytes (or NaN) without an error.
+    assertStep(fn, step);
     switch (step.kind) {
       case 'normalize': {
         for (const [name, vals] of [
@@ -291,6 +333,15 @@ export function assertLabeledImages(fn: string, set: unknown): asserts set is La
     fail(fn, 'images.labels', s.labels, 'an array or typed array of class indices');
   }
   if (s.labels.length !== count) throw new Error(`${fn}: images.labels has ${s.labels.length} entries, expected count = ${count}.`);
+  // Labels end up in an Int32Array, which would silently truncate 2.5 to 2 and turn NaN or -1 into 0 or
+  // -1; unsigned integer arrays (CIFAR's Uint8Array) need no scan.
+  if (!(s.labels instanceof Uint8Array || s.labels instanceof Uint16Array)) {
+    const labels = s.labels as ArrayLike<unknown>;
+    for (let i = 0; i < labels.length; i++) {
+      const v = labels[i];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2147483647) fail(fn, `images.labels[${i}]`, v, 'a class index (an integer >= 0)');
+    }
+  }
 }
 
 /** Options of {@link transformImages}. */

@@ -36,6 +36,11 @@ describe('downloading into the cache (local HTTP server on 127.0.0.1)', () => {
         res.writeHead(200);
         res.end(archive.subarray(0, 3000));
       },
+      '/too-long.tar.gz': (_req, res) => {
+        res.writeHead(200); // no Content-Length: only the client can stop an endless body
+        res.write(archive);
+        res.end(Buffer.alloc(100_000));
+      },
       '/wrong-length.tar.gz': (_req, res) => {
         res.writeHead(200, { 'content-length': 12 });
         res.end('twelve bytes');
@@ -69,9 +74,13 @@ describe('downloading into the cache (local HTTP server on 127.0.0.1)', () => {
     // A damaged unpacked folder is rebuilt from the cached archive, still without the network.
     fs.truncateSync(path.join(cache, TINY10.folder, 'data_batch_5.bin'), 100);
     const rebuilt = await loadCifar(TINY10, opts('/ok.tar.gz'));
-    expect(rebuilt.source.kind).toBe('cache');
+    expect(rebuilt.source).toEqual({ kind: 'cache', path: path.join(cache, TINY10.archiveName) });
     expect(Buffer.from(rebuilt.train.images).equals(Buffer.from(data.train.images))).toBe(true);
     expect(server.hits('/ok.tar.gz')).toBe(1);
+    // ... and the folder is whole again, so the next load reads it instead of the archive.
+    expect(fs.statSync(path.join(cache, TINY10.folder, 'data_batch_5.bin')).size).toBe(2 * 3073);
+    expect((await loadCifar(TINY10, opts('/ok.tar.gz'))).source).toEqual({ kind: 'cache', path: path.join(cache, TINY10.folder) });
+    expect(leftovers()).toEqual([]);
   });
 
   it('follows redirects', async () => {
@@ -118,6 +127,24 @@ describe('downloading into the cache (local HTTP server on 127.0.0.1)', () => {
   it('treats a short body without Content-Length as truncated, and a wrong Content-Length as fatal', async () => {
     await expect(loadCifar(TINY10, opts('/short-no-length.tar.gz', { retries: 1 }))).rejects.toThrow(/\(2 attempts\): the transfer ended after 3000 of/);
     await expect(loadCifar(TINY10, opts('/wrong-length.tar.gz'))).rejects.toThrow(/\(1 attempt\): the server offers 12 bytes, expected/);
+  });
+
+  it('stops a body longer than the expected size at once, without retrying', async () => {
+    await expect(loadCifar(TINY10, opts('/too-long.tar.gz'))).rejects.toThrow(
+      new RegExp(`\\(1 attempt\\): the server sent more than the expected ${archive.length} bytes`),
+    );
+    expect(server.hits('/too-long.tar.gz')).toBe(1);
+    expect(fs.readdirSync(cache)).toEqual([]);
+  });
+
+  it('reports an exception thrown by onProgress instead of retrying the download', async () => {
+    const before = server.hits('/ok.tar.gz');
+    const onProgress = (): void => {
+      throw new Error('progress UI gone');
+    };
+    await expect(loadCifar(TINY10, opts('/ok.tar.gz', { onProgress }))).rejects.toThrow(/\(1 attempt\): options\.onProgress threw: progress UI gone/);
+    expect(server.hits('/ok.tar.gz')).toBe(before + 1);
+    expect(fs.readdirSync(cache)).toEqual([]);
   });
 
   it('aborts an idle connection after timeoutMs', async () => {

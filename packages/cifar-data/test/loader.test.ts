@@ -109,6 +109,9 @@ describe('dataLoader', () => {
     expect(() => dataLoader({ ...ten, labels: [1, 2] })).toThrow(/dataLoader: images\.labels has 2 entries, expected count = 10/);
     expect(() => dataLoader(null as unknown as LabeledImages)).toThrow(/dataLoader: images must be a LabeledImages object/);
     expect(() => toTfDataset(5 as never)).toThrow(/toTfDataset: loader must be an iterable/);
+    expect(() => dataLoader({ ...ten, labels: Array.from({ length: 10 }, (_, i) => i - 1) })).toThrow(/dataLoader: images\.labels\[0\] must be a class index .*got -1/);
+    // At the call, not at the first next(): a generator body would run only then.
+    expect(() => dataLoader(ten).epochIterator(-1)).toThrow(/DataLoader\.epochIterator: epoch must be an integer >= 0, got -1/);
   });
 });
 
@@ -196,5 +199,9 @@ describe('shiftedCrops', () => {
     expect(() => shiftedCrops(ten, 10)).toThrow(/shiftedCrops: index must be an integer in \[0, 9\], got 10/);
     expect(() => shiftedCrops(ten, 0, { size: 24, shifts: 10 })).toThrow(/shiftedCrops: options\.shifts must be an integer in \[1, 9\], got 10/);
     expect(() => shiftedCrops(ten, 0, { size: 33 })).toThrow(/options\.size must be an integer in \[1, 32\]/);
+    expect(() => shiftedCrops(ten, 0, { normalize: { mean: [0.5], std: [0] } })).toThrow(
+      /shiftedCrops: options\.normalize is invalid \(normalize: std\[0\] must be a finite number > 0, got 0\.\)/,
+    );
+    expect(() => shiftedCrops(ten, 0, { normalize: { mean: [0, 0], std: [1] } })).toThrow(/shiftedCrops: normalize mean has 2 values but the images have 3 channels/);
   });
 });

@@ -4,8 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadCifar } from '../src/index';
+import { writeFolderAtomically } from '../src/folder';
 import { withLock } from '../src/lock';
-import { TINY10, cleanup, datasetMembers, tarGz, tempDir } from './helpers/cifar';
+import { TINY10, cleanup, datasetFiles, datasetMembers, tarGz, tempDir } from './helpers/cifar';
 import type { TestServer } from './helpers/server';
 import { sendBody, startServer } from './helpers/server';
 
@@ -68,6 +69,40 @@ describe('the cache lock', () => {
     await Promise.all([first, second]);
     expect(order).toEqual(['a-start', 'a-end', 'b']);
     expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it('removes what killed runs left (partial downloads and folders), keeping files of live processes', async () => {
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    const part = `${TINY10.archiveName}.${dead}.0123abcd.part`;
+    const tmp = `.${TINY10.folder}.${dead}.89abcdef.tmp`;
+    const live = `${TINY10.archiveName}.${process.ppid}.0123abcd.part`;
+    const unrelated = `notes.${dead}.0123abcd.part`;
+    for (const f of [part, live, unrelated]) fs.writeFileSync(path.join(cache, f), Buffer.alloc(1000));
+    fs.mkdirSync(path.join(cache, tmp));
+    fs.writeFileSync(path.join(cache, tmp, 'data_batch_1.bin'), Buffer.alloc(10));
+    const data = await loadCifar(TINY10, { cacheDir: cache, download: false });
+    expect(data.train.count).toBe(10);
+    expect(fs.readdirSync(cache).sort()).toEqual([TINY10.archiveName, TINY10.folder, live, unrelated].sort());
+  });
+
+  it('publishes the unpacked folder complete or not at all', async () => {
+    const target = path.join(cache, TINY10.folder);
+    const files = datasetFiles(TINY10);
+    const complete = (): boolean => [...files].every(([f, b]) => fs.existsSync(path.join(target, f)) && fs.statSync(path.join(target, f)).size === b.length);
+    // Look at the target between every I/O step of the write.
+    const seen: boolean[] = [];
+    let writing = true;
+    const poll = (): void => {
+      if (!writing) return;
+      if (fs.existsSync(target)) seen.push(complete());
+      setImmediate(poll);
+    };
+    poll();
+    await writeFolderAtomically(TINY10, cache, files);
+    writing = false;
+    expect(complete()).toBe(true);
+    expect(seen.every(Boolean)).toBe(true);
+    expect(fs.readdirSync(cache).sort()).toEqual([TINY10.archiveName, TINY10.folder].sort());
   });
 
   it('releases the lock when the work throws', async () => {

@@ -60,6 +60,14 @@ describe('transforms against torchvision (float32 values, bit for bit)', () => {
     expect(Array.from(values)).toEqual(fx.normalize.out.flat(2));
   });
 
+  it('a crop as large as the image is the whole image (ToTensor)', () => {
+    for (const t of [centerCrop(32), randomCrop(32), crop(0, 0, 32), compose(centerCrop(32), randomCrop(32))]) {
+      const { shape, values } = run(one, t);
+      expect(shape).toEqual([1, 32, 32, 3]);
+      expect(Array.from(values)).toEqual(fx.toTensor.flat(2));
+    }
+  });
+
   it('hflip then crop (crop coordinates are in the flipped view)', () => {
     const { shape, values } = run(one, compose(randomHorizontalFlip({ p: 1 }), crop(3, 5, [20, 22])));
     expect(shape).toEqual([1, 20, 22, 3]);
@@ -156,6 +164,41 @@ describe('transform validation', () => {
     expect(() => transformImages(four, [0], { transform: normalize({ mean: [0, 0], std: [1, 1] }) })).toThrow(/normalize mean has 2 values but the images have 3 channels/);
     expect(() => transformImages(four, [4])).toThrow(/transformImages: indices\[0\] must be an integer in \[0, 3\], got 4/);
     expect(() => transformImages({ ...four, count: 5 }, [0])).toThrow(/images\.images has 12288 bytes but count x height x width x channels = 5 x 32 x 32 x 3 = 15360/);
+  });
+});
+
+describe('transform steps given as plain data', () => {
+  it('runs a pipeline stored as JSON and read back exactly like the original', () => {
+    const t = compose(randomCrop(20), randomHorizontalFlip(), centerCrop(16), normalize({ mean: [0.4, 0.5, 0.6], std: [0.2, 0.3, 0.4] }));
+    const stored = JSON.parse(JSON.stringify(t)) as typeof t;
+    const a = run(four, t, [0, 1, 2, 3], 9).values;
+    const b = run(four, stored, [0, 1, 2, 3], 9).values;
+    expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+  });
+
+  it.each([
+    [{ kind: 'crop', top: -1, left: 0, height: 4, width: 4 }, /transformImages: transform step 'crop' top must be an integer >= 0, got -1/],
+    [{ kind: 'crop', top: 0, left: 1.5, height: 4, width: 4 }, /transform step 'crop' left must be an integer >= 0, got 1\.5/],
+    [{ kind: 'randomCrop', height: 0, width: 4 }, /transform step 'randomCrop' height must be an integer >= 1, got 0/],
+    [{ kind: 'centerCrop', height: 4 }, /transform step 'centerCrop' width must be an integer >= 1, got undefined/],
+    [{ kind: 'horizontalFlip', p: '1' }, /transform step 'horizontalFlip' p must be a number in \[0, 1\], got '1'/],
+    [{ kind: 'normalize', mean: [0], std: [0] }, /transform step 'normalize' std\[0\] must be a finite number > 0, got 0/],
+    [{ kind: 'rotate', degrees: 90 }, /transformImages: unknown transform step .*allowed kinds are crop, randomCrop, centerCrop, horizontalFlip, normalize/],
+    [null, /transformImages: transform step must be a step object/],
+  ])('rejects the hand-made step %j instead of reading outside the window', (step, message) => {
+    expect(() => transformImages(four, [1], { transform: { steps: [step as never] } })).toThrow(message);
+  });
+
+  it('rejects non-object options to the builders, naming the function', () => {
+    expect(() => normalize(undefined as never)).toThrow(/normalize: options must be an object \{ mean, std \}/);
+    expect(() => randomHorizontalFlip(null as never)).toThrow(/randomHorizontalFlip: options must be an options object/);
+  });
+
+  it('rejects labels that an int32 batch would silently change', () => {
+    expect(() => transformImages({ ...four, labels: [0, 1.5, 2, 3] }, [0])).toThrow(/transformImages: images\.labels\[1\] must be a class index \(an integer >= 0\), got 1\.5/);
+    expect(() => transformImages({ ...four, labels: Int32Array.of(0, 1, -1, 3) }, [0])).toThrow(/images\.labels\[2\] must be a class index .*got -1/);
+    expect(() => transformImages({ ...four, labels: [0, 1, 2, Number.NaN] }, [0])).toThrow(/images\.labels\[3\] .*got NaN/);
+    expect(() => transformImages({ ...four, labels: Uint8Array.of(0, 1, 2, 3) }, [0]).dispose()).not.toThrow();
   });
 });
 
