@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { MIXUP_MODES, permutedTargets, unmixed } from './mixup';
-import { defaultRng, randomPermutation, sampleLambdas } from './rng';
+import { defaultRng, drawUniform, randomPermutation, sampleLambdas } from './rng';
 import type { Rng } from './rng';
 import type { MixedBatch, MixupMode } from './types';
 import { assertAlpha, assertInputs, assertLabels, assertOneOf, assertPositiveInt, assertRng, describe } from './validate';
@@ -46,8 +46,8 @@ export function cutmixBox(lambda: number, height: number, width: number, rng: Rn
   const ratio = Math.sqrt(1 - lambda);
   const cutH = Math.floor(height * ratio);
   const cutW = Math.floor(width * ratio);
-  const cy = Math.min(height - 1, Math.floor(rng.uniform() * height));
-  const cx = Math.min(width - 1, Math.floor(rng.uniform() * width));
+  const cy = Math.min(height - 1, Math.floor(drawUniform(fn, rng) * height));
+  const cx = Math.min(width - 1, Math.floor(drawUniform(fn, rng) * width));
   const top = cy - Math.floor(cutH / 2);
   const left = cx - Math.floor(cutW / 2);
   const clip = (v: number, hi: number) => Math.max(0, Math.min(hi, v));
@@ -56,6 +56,17 @@ export function cutmixBox(lambda: number, height: number, width: number, rng: Rn
 
 /** The λ a box really gives: the fraction of the image it leaves untouched, `1 − area / (H·W)`. */
 export function boxLambda(box: CutmixBox, height: number, width: number): number {
+  const fn = 'boxLambda';
+  assertPositiveInt(fn, 'height', height);
+  assertPositiveInt(fn, 'width', width);
+  const b = box as Partial<CutmixBox> | null;
+  const int = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+  const ok =
+    typeof b === 'object' && b !== null && int(b.top) && int(b.bottom) && int(b.left) && int(b.right) &&
+    b.top >= 0 && b.top <= b.bottom && b.bottom <= height && b.left >= 0 && b.left <= b.right && b.right <= width;
+  if (!ok) {
+    throw new Error(`${fn}: box must be {top, bottom, left, right} with 0 <= top <= bottom <= ${height} and 0 <= left <= right <= ${width}, got ${describe(box)}.`);
+  }
   return 1 - ((box.bottom - box.top) * (box.right - box.left)) / (height * width);
 }
 
@@ -85,7 +96,7 @@ export function cutmixBatch(
   const drawn = sampleLambdas(alpha, n, rng);
   const perm = randomPermutation(b, rng);
   // The mask is 1 inside each box: built on the CPU side, it is only H·W numbers per box.
-  const mask = new Float32Array(n * h * w);
+  const mask = new Uint8Array(n * h * w);
   const lambdas: number[] = [];
   for (let i = 0; i < n; i++) {
     const box = cutmixBox(drawn[i] as number, h, w, rng);
@@ -93,9 +104,10 @@ export function cutmixBatch(
     lambdas.push(boxLambda(box, h, w));
   }
   const mixed = tf.tidy(() => {
-    const m = tf.tensor4d(mask, [n, h, w, 1]);
+    const m = tf.tensor4d(mask, [n, h, w, 1], 'bool');
     const partner = tf.gather(xs, tf.tensor1d(Array.from(perm), 'int32'), 0);
-    return xs.add(m.mul(partner.sub(xs)));
+    // A select, not xs + m·(partner − xs): pasted pixels are exact copies of the partner's (the blend rounds).
+    return tf.where(m, partner, xs);
   });
   const lambda = mode === 'batch' ? (lambdas[0] as number) : tf.tensor1d(lambdas, 'float32');
   return { xs: mixed, ys: permutedTargets(ys, perm, lambda) };

@@ -1,5 +1,5 @@
 export type { Batch, BatchSource, Loss, MixedBatch, MixMethod, MixupMode, MixupTargets, Score, Targets } from './types';
-export { createRng, randomPermutation, sampleLambdas } from './rng';
+export { createRng, randomPermutation, rngFromUniform, sampleLambdas } from './rng';
 export type { Rng } from './rng';
 export { mixInputs, mixupBatch } from './mixup';
 export type { MixupOptions } from './mixup';

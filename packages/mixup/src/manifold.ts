@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { MIXUP_MODES, mixInputs } from './mixup';
-import { defaultRng, randomPermutation, sampleLambdas } from './rng';
+import { defaultRng, drawUniform, randomPermutation, sampleLambdas } from './rng';
 import type { Rng } from './rng';
 import type { MixupMode, Targets } from './types';
 import { assertAlpha, assertInputs, assertLabels, assertOneOf, assertRng, describe } from './validate';
@@ -47,9 +47,16 @@ export interface ManifoldMixupResult {
  * @returns the output of the last segment (a new tensor)
  */
 export function runSegments(segments: readonly Segment[], xs: tf.Tensor, training = false): tf.Tensor {
-  assertSegments('runSegments', segments);
-  const out = tf.tidy(() => forward(segments, 0, segments.length, xs, training));
-  // An all-identity chain would hand back the caller's own tensor; return a copy they may dispose.
+  const fn = 'runSegments';
+  assertSegments(fn, segments);
+  if (!(xs instanceof tf.Tensor)) throw new Error(`${fn}: xs must be a tf.Tensor [B, ...], got ${describe(xs)}.`);
+  if (typeof training !== 'boolean') throw new Error(`${fn}: training must be a boolean, got ${describe(training)}.`);
+  return runAll(fn, segments, xs, training);
+}
+
+/** The whole chain in a tidy; an all-identity chain would hand back the caller's own tensor, so that is copied. */
+function runAll(fn: string, segments: readonly Segment[], xs: tf.Tensor, training: boolean): tf.Tensor {
+  const out = tf.tidy(() => forward(fn, segments, 0, segments.length, xs, training));
   return out === xs ? out.clone() : out;
 }
 
@@ -83,33 +90,43 @@ export function manifoldMixupForward(
   assertRng(fn, rng);
 
   if (!training || alpha === 0) {
-    const predictions = runSegments(segments, xs, training);
+    const predictions = runAll(fn, segments, xs, training);
     const targets: Targets = training
       ? { yi: ys.clone(), yj: ys.clone(), lambda: mode === 'batch' ? 1 : tf.ones<tf.Rank.R1>([b], 'float32') }
       : ys.clone();
     return { predictions, targets, boundary: null };
   }
 
-  const boundary = candidates[Math.min(candidates.length - 1, Math.floor(rng.uniform() * candidates.length))] as number;
+  const boundary = candidates[Math.min(candidates.length - 1, Math.floor(drawUniform(fn, rng) * candidates.length))] as number;
   const lambdas = sampleLambdas(alpha, mode === 'batch' ? 1 : b, rng);
   const perm = randomPermutation(b, rng);
   const lambda = mode === 'batch' ? (lambdas[0] as number) : tf.tensor1d(lambdas, 'float32');
-  const { predictions, yj } = tf.tidy(() => {
-    const hidden = forward(segments, 0, boundary, xs, true);
-    const mixed = mixInputs(hidden, perm, lambda);
-    const out = forward(segments, boundary, segments.length, mixed, true);
-    return { predictions: out, yj: tf.gather(ys, tf.tensor1d(Array.from(perm), 'int32'), 0) };
-  });
-  return { predictions, targets: { yi: ys.clone(), yj, lambda }, boundary };
+  let result: { predictions: tf.Tensor; yj: tf.Tensor };
+  try {
+    result = tf.tidy(() => {
+      const hidden = forward(fn, segments, 0, boundary, xs, true);
+      if (hidden.rank < 1 || hidden.shape[0] !== b) {
+        throw new Error(`${fn}: the hidden state at boundary ${boundary} must keep the batch axis [${b}, ...], got shape [${hidden.shape.join(', ')}].`);
+      }
+      const mixed = mixInputs(hidden, perm, lambda);
+      const out = forward(fn, segments, boundary, segments.length, mixed, true);
+      return { predictions: out, yj: tf.gather(ys, tf.tensor1d(Array.from(perm), 'int32'), 0) };
+    });
+  } catch (err) {
+    // A segment that throws (or changes the batch size) must not leak the per-sample λ tensor.
+    if (typeof lambda !== 'number') lambda.dispose();
+    throw err;
+  }
+  return { predictions: result.predictions, targets: { yi: ys.clone(), yj: result.yj, lambda }, boundary };
 }
 
-function forward(segments: readonly Segment[], from: number, to: number, x: tf.Tensor, training: boolean): tf.Tensor {
+function forward(fn: string, segments: readonly Segment[], from: number, to: number, x: tf.Tensor, training: boolean): tf.Tensor {
   let h = x;
   for (let i = from; i < to; i++) {
     const seg = segments[i] as Segment;
     const out = seg instanceof tf.layers.Layer ? seg.apply(h, { training }) : seg(h, training);
     if (!(out instanceof tf.Tensor)) {
-      throw new Error(`manifoldMixupForward: segment ${i} must return one tf.Tensor, got ${describe(out)}.`);
+      throw new Error(`${fn}: segment ${i} must return one tf.Tensor, got ${describe(out)}.`);
     }
     h = out;
   }

@@ -1,6 +1,6 @@
 import betaDist from '@stdlib/random-base-beta';
 import mt19937 from '@stdlib/random-base-mt19937';
-import { assertAlpha, assertPositiveInt, assertRng, assertSeed } from './validate';
+import { assertAlpha, assertPositiveInt, assertRng, assertSeed, describe } from './validate';
 
 /**
  * The randomness MixUp needs: uniforms for permutations, boxes and boundaries, and Beta variates for λ.
@@ -39,6 +39,34 @@ export function createRng(seed?: number): Rng {
   return { uniform: () => uniform(), beta: (a: number, b: number) => beta(a, b) };
 }
 
+/**
+ * An {@link Rng} on top of a uniform generator you already have, e.g. the train loop's checkpointed `ctx.random`,
+ * so λs, permutations and boundaries come from (and resume with) that stream. Beta variates use stdlib's sampler
+ * driven by `uniform`.
+ *
+ * @param uniform returns numbers in [0, 1); anything else is an error when it is drawn
+ */
+export function rngFromUniform(uniform: () => number): Rng {
+  const fn = 'rngFromUniform';
+  if (typeof uniform !== 'function') {
+    throw new Error(`${fn}: uniform must be a function returning numbers in [0, 1), got ${describe(uniform)}.`);
+  }
+  const checked = (): number => {
+    const u = uniform();
+    if (!(typeof u === 'number' && u >= 0 && u < 1)) throw new Error(`${fn}: uniform() returned ${describe(u)}, expected a number in [0, 1).`);
+    return u;
+  };
+  const beta = betaDist.factory({ prng: checked });
+  return { uniform: checked, beta: (a: number, b: number) => beta(a, b) };
+}
+
+/** One uniform from `rng`, checked: a custom generator returning NaN or numbers outside [0, 1] would index out of range. */
+export function drawUniform(fn: string, rng: Rng): number {
+  const u = rng.uniform();
+  if (!(typeof u === 'number' && u >= 0 && u <= 1)) throw new Error(`${fn}: rng.uniform() returned ${describe(u)}, expected a number in [0, 1).`);
+  return u;
+}
+
 let sharedRng: Rng | undefined;
 
 /** The generator used when a function is called without `rng`: created lazily, randomly seeded. */
@@ -54,11 +82,12 @@ export function defaultRng(): Rng {
  */
 export function randomPermutation(n: number, rng: Rng = defaultRng()): Int32Array {
   assertPositiveInt('randomPermutation', 'n', n);
+  assertRng('randomPermutation', rng);
   const perm = new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
   for (let i = n - 1; i > 0; i--) {
     // min() guards against an rng that returns exactly 1.
-    const j = Math.min(i, Math.floor(rng.uniform() * (i + 1)));
+    const j = Math.min(i, Math.floor(drawUniform('randomPermutation', rng) * (i + 1)));
     const t = perm[i] as number;
     perm[i] = perm[j] as number;
     perm[j] = t;
@@ -75,6 +104,7 @@ export function randomPermutation(n: number, rng: Rng = defaultRng()): Int32Arra
 export function sampleLambdas(alpha: number, count: number, rng: Rng = defaultRng()): number[] {
   assertAlpha('sampleLambdas', alpha);
   assertPositiveInt('sampleLambdas', 'count', count);
+  assertRng('sampleLambdas', rng);
   const out: number[] = [];
   for (let i = 0; i < count; i++) out.push(alpha === 0 ? 1 : checkLambda(rng.beta(alpha, alpha)));
   return out;

@@ -21,6 +21,11 @@ export function mixupAccuracy(targets: Targets, predictions: tf.Tensor): number 
   const b = predictions.shape[0] as number;
   if (isMixupTargets(targets)) assertMixupTargets(fn, 'targets', targets, b);
   else assertLabels(fn, 'targets', targets, b);
+  const k = predictions.shape[1] as number;
+  const first = isMixupTargets(targets) ? targets.yi : targets;
+  if (first.rank === 2 && first.shape[1] !== k) {
+    throw new Error(`${fn}: soft targets [B, K] must have K = ${k} columns like the predictions, got shape [${first.shape.join(', ')}].`);
+  }
   const score = tf.tidy(() => {
     const predicted = tf.argMax(predictions, -1);
     const hit = (y: tf.Tensor) => tf.equal(predicted, y.rank === 1 ? y : tf.argMax(y, -1)).toFloat();

@@ -15,7 +15,9 @@ export function describe(value: unknown): string {
   if (value instanceof tf.Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
   if (typeof value === 'number') return String(value);
   try {
-    return JSON.stringify(value) ?? String(value);
+    // Tensors inside objects (e.g. MixUp targets) as their dtype and shape, not their internals.
+    const replacer = (_key: string, v: unknown): unknown => (v instanceof tf.Tensor ? `<${v.dtype} tensor [${v.shape.join(', ')}]>` : v);
+    return JSON.stringify(value, replacer) ?? String(value);
   } catch {
     return String(value);
   }
@@ -77,6 +79,9 @@ export function assertInputs(fn: string, name: string, x: unknown, layout: strin
   if (x.dtype !== 'float32') {
     throw new Error(`${fn}: ${name} must have dtype 'float32', got '${x.dtype}' (cast it with tf.cast(x, 'float32')).`);
   }
+  if (x.shape[0] === 0) {
+    throw new Error(`${fn}: ${name} must hold at least one sample, got shape [${x.shape.join(', ')}].`);
+  }
 }
 
 /**
@@ -85,7 +90,8 @@ export function assertInputs(fn: string, name: string, x: unknown, layout: strin
  */
 export function assertLabels(fn: string, name: string, y: unknown, batchSize?: number): asserts y is tf.Tensor {
   if (!(y instanceof tf.Tensor)) {
-    throw new Error(`${fn}: ${name} must be a tf.Tensor of int32 labels [B] or float32 soft targets [B, K], got ${describe(y)}.`);
+    const hint = isMixupTargets(y) ? ' (MixUp targets: is the batch mixed twice?)' : '';
+    throw new Error(`${fn}: ${name} must be a tf.Tensor of int32 labels [B] or float32 soft targets [B, K], got ${describe(y)}${hint}.`);
   }
   const ok = (y.rank === 1 && y.dtype === 'int32') || (y.rank === 2 && y.dtype === 'float32');
   if (!ok) {
@@ -106,7 +112,7 @@ export function isMixupTargets(t: unknown): t is MixupTargets {
 export function assertMixupTargets(fn: string, name: string, t: MixupTargets, batchSize?: number): void {
   assertLabels(fn, `${name}.yi`, t.yi, batchSize);
   assertLabels(fn, `${name}.yj`, t.yj, t.yi.shape[0]);
-  if (t.yi.dtype !== t.yj.dtype || t.yi.rank !== t.yj.rank) {
+  if (t.yi.dtype !== t.yj.dtype || t.yi.shape.join(',') !== t.yj.shape.join(',')) {
     throw new Error(`${fn}: ${name}.yi and ${name}.yj must have the same dtype and shape, got ${describe(t.yi)} and ${describe(t.yj)}.`);
   }
   const lam: unknown = t.lambda;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, mixupBatch, mixupCollator, mixupDataset, withMixup } from '../src/index';
 import type { Batch, MixedBatch, MixupTargets, XsYs } from '../src/index';
-import { arangeLabels, expectClose, expectNoLeak, isPermutation, seededTensor, values } from './helpers';
+import { arangeLabels, expectClose, expectNoLeak, isPermutation, scriptedRng, seededTensor, seededValues, untouchableRng, values } from './helpers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -84,6 +84,7 @@ describe('mixupCollator', () => {
     const collate = mixupCollator({ seed: 1 });
     const mixed = collate(makeBatch(4));
     expect(() => collate(mixed)).toThrow(/mixupCollator: batch.ys must be a tf.Tensor of int32 labels \[B\]/);
+    expect(() => collate(mixed)).toThrow(/got \{"yi":"<int32 tensor \[4\]>","yj":"<int32 tensor \[4\]>","lambda":[0-9.e-]+\} \(MixUp targets: is the batch mixed twice\?\)\.$/);
     expect(() => collate(null as unknown as Batch)).toThrow(/mixupCollator: batch must be an object \{xs, ys\}, got null/);
     disposeBatch(mixed);
   });
@@ -206,6 +207,64 @@ describe('mixupDataset', () => {
         tf.dispose([el.xs, el.ys]);
       }
     });
+  });
+
+  /** The elements of a dataset as plain arrays (disposing the tensors). */
+  async function read(ds: tf.data.Dataset<XsYs>): Promise<{ xs: number[]; ys: number[] }[]> {
+    const out: { xs: number[]; ys: number[] }[] = [];
+    await ds.forEachAsync((el) => {
+      out.push({ xs: values(el.xs), ys: values(el.ys) });
+      tf.dispose([el.xs, el.ys]);
+    });
+    return out;
+  }
+
+  test("forwards rng, 'elem' mode and label smoothing: by hand for a scripted λ per sample and π", async () => {
+    const lams = [0.9, 0.2, 0.6, 0.35, 0.75];
+    // Fisher–Yates with every draw 0 swaps each position with 0: π = [1, 2, 3, 4, 0].
+    const perm = [1, 2, 3, 4, 0];
+    const labels = [0, 1, 2, 1, 0];
+    const eps = 0.1;
+    const rng = scriptedRng([0, 0, 0, 0], lams);
+    const [el] = await read(mixupDataset(labelledDataset(1, 5), { numClasses: 3, mode: 'elem', labelSmoothing: eps, rng }));
+    expect(rng.used()).toBe(9);
+    const x = Array.from(seededValues(20, 30));
+    const xs = x.map((v, idx) => {
+      const i = Math.floor(idx / 4);
+      return lams[i]! * v + (1 - lams[i]!) * x[perm[i]! * 4 + (idx % 4)]!;
+    });
+    expectClose(el!.xs, xs, 1e-5, 1e-6);
+    const ys = labels.flatMap((y, i) =>
+      [0, 1, 2].map((k) => (1 - eps) * (lams[i]! * Number(k === y) + (1 - lams[i]!) * Number(k === labels[perm[i]!])) + eps / 3),
+    );
+    expectClose(el!.ys, ys, 1e-6, 1e-7);
+  });
+
+  test("method 'cutmix' pastes the box and mixes the targets by its area", async () => {
+    // λ = 0.75 gives 1×1 boxes in 2×2 images; π = [1, 0]; the centre (1, 1) puts the box on pixel 3.
+    const rng = scriptedRng([0, 0.5, 0.5], [0.75]);
+    const [el] = await read(mixupDataset(labelledDataset(1, 2), { method: 'cutmix', numClasses: 3, rng }));
+    expect(rng.used()).toBe(4);
+    const x = Array.from(seededValues(8, 30));
+    expect(el!.xs).toEqual([x[0], x[1], x[2], x[7], x[4], x[5], x[6], x[3]]);
+    // Labels [0, 1]: each row puts 3/4 on its own class and 1/4 on its partner's.
+    expectClose(el!.ys, [0.75, 0.25, 0, 0.25, 0.75, 0], 1e-6, 1e-7);
+  });
+
+  test('α = 0 gives one-hot targets and untouched inputs without drawing', async () => {
+    const [el] = await read(mixupDataset(labelledDataset(1, 3), { alpha: 0, numClasses: 3, rng: untouchableRng }));
+    expect(el!.xs).toEqual(Array.from(seededValues(12, 30)));
+    expect(el!.ys).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  });
+
+  test('the same seed gives the same elements, epoch after epoch; another seed does not', async () => {
+    const make = (seed: number) => mixupDataset(labelledDataset(2, 5), { numClasses: 3, seed });
+    const a = make(21);
+    const first = await read(a);
+    const again = await read(a); // a second epoch continues the generator
+    expect(await read(make(21))).toEqual(first);
+    expect(again).not.toEqual(first);
+    expect(await read(make(22))).not.toEqual(first);
   });
 
   test('feeds model.fitDataset with categoricalCrossentropy', async () => {

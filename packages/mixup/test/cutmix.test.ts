@@ -14,8 +14,8 @@ function disposeBatch(b: MixedBatch): void {
 
 /**
  * Reads back, for sample i of a [B, H, W, C] CutMix output, which pixels came from the partner:
- * a pixel is pasted when all its channels match the partner and not the sample itself.
- * Returns the 0/1 mask and asserts every pixel is one or the other.
+ * a pixel is pasted when all its channels equal the partner's and not the sample's own.
+ * Returns the 0/1 mask and asserts every pixel is an exact copy of one or the other (CutMix copies, it does not blend).
  */
 function pastedMask(out: number[], x: number[], i: number, partner: number, h: number, w: number, c: number): number[] {
   const mask: number[] = [];
@@ -24,8 +24,8 @@ function pastedMask(out: number[], x: number[], i: number, partner: number, h: n
     let fromPartner = true;
     for (let k = 0; k < c; k++) {
       const o = out[(i * h * w + p) * c + k] as number;
-      if (Math.abs(o - (x[(i * h * w + p) * c + k] as number)) > 1e-6) fromSelf = false;
-      if (Math.abs(o - (x[(partner * h * w + p) * c + k] as number)) > 1e-6) fromPartner = false;
+      if (o !== x[(i * h * w + p) * c + k]) fromSelf = false;
+      if (o !== x[(partner * h * w + p) * c + k]) fromPartner = false;
     }
     expect(fromSelf || fromPartner).toBe(true);
     mask.push(fromSelf ? 0 : 1);
@@ -67,9 +67,22 @@ describe('cutmixBox', () => {
     expect(box).toEqual({ top: 1, bottom: 3, left: 1, right: 5 });
   });
 
-  test('rejects bad λ and sizes', () => {
+  test('an odd side starts floor(side/2) before the centre', () => {
+    // √(1 − 0.609375) = 0.625 exactly: sides 5 around (4, 4), so rows and columns 2..6.
+    const box = cutmixBox(0.609375, 8, 8, scriptedRng([0.5, 0.5]));
+    expect(box).toEqual({ top: 2, bottom: 7, left: 2, right: 7 });
+    expect(boxLambda(box, 8, 8)).toBe(1 - 25 / 64);
+  });
+
+  test('rejects bad λ, sizes and generators', () => {
     expect(() => cutmixBox(1.2, 8, 8)).toThrow(/cutmixBox: lambda must be a number in \[0, 1\], got 1\.2/);
     expect(() => cutmixBox(0.5, 0, 8)).toThrow(/cutmixBox: height must be a positive integer, got 0/);
+    expect(() => cutmixBox(0.5, 8, 8, scriptedRng([-0.5, 0.5]))).toThrow(/cutmixBox: rng.uniform\(\) returned -0\.5, expected a number in \[0, 1\)/);
+    expect(() => boxLambda({ top: 2, bottom: 9, left: 0, right: 1 }, 8, 8)).toThrow(
+      /boxLambda: box must be \{top, bottom, left, right\} with 0 <= top <= bottom <= 8 and 0 <= left <= right <= 8, got \{"top":2,"bottom":9,"left":0,"right":1\}/,
+    );
+    expect(() => boxLambda({ top: 3, bottom: 2, left: 0, right: 1 }, 8, 8)).toThrow(/boxLambda: box must be/);
+    expect(() => boxLambda({ top: 0, bottom: 1, left: 0, right: 1 }, 0, 8)).toThrow(/boxLambda: height must be a positive integer, got 0/);
   });
 });
 

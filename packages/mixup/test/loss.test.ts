@@ -228,6 +228,10 @@ describe('mixupSoftTargets', () => {
     const soft = tf.ones([2, 3]);
     expect(() => mixupSoftTargets(soft, { numClasses: 4 })).toThrow(/mixupSoftTargets: targets has 3 columns but numClasses is 4/);
     expect(() => mixupSoftTargets(y, { numClasses: 0 })).toThrow(/mixupSoftTargets: numClasses must be a positive integer, got 0/);
-    tf.dispose([y, soft]);
+    const wider = tf.ones([2, 4]);
+    expect(() => mixupSoftTargets({ yi: soft, yj: wider, lambda: 0.5 })).toThrow(
+      /mixupSoftTargets: targets.yi and targets.yj must have the same dtype and shape, got a float32 tensor of shape \[2, 3\] and a float32 tensor of shape \[2, 4\]/,
+    );
+    tf.dispose([y, soft, wider]);
   });
 });

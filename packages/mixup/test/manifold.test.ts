@@ -213,6 +213,47 @@ describe('manifoldMixupForward', () => {
     tf.dispose([xs, ys]);
   });
 
+  test('runs the segments in training mode when training and in inference mode otherwise', () => {
+    const flags: boolean[] = [];
+    const seg: Segment = (x, training) => {
+      flags.push(training);
+      return x.mul(2);
+    };
+    const segments = [seg, seg, seg];
+    const xs = seededTensor([3, 2], 12);
+    const ys = arangeLabels(3);
+    const run = (f: () => ManifoldMixupResult | tf.Tensor): boolean[] => {
+      flags.length = 0;
+      const out = f();
+      if (out instanceof tf.Tensor) out.dispose();
+      else disposeResult(out);
+      return [...flags];
+    };
+    expect(run(() => manifoldMixupForward(segments, xs, ys, { rng: createRng(1) }))).toEqual([true, true, true]);
+    expect(run(() => manifoldMixupForward(segments, xs, ys, { mode: 'elem', rng: createRng(2) }))).toEqual([true, true, true]);
+    expect(run(() => manifoldMixupForward(segments, xs, ys, { alpha: 0, rng: untouchableRng }))).toEqual([true, true, true]);
+    expect(run(() => manifoldMixupForward(segments, xs, ys, { training: false, rng: untouchableRng }))).toEqual([false, false, false]);
+    expect(run(() => runSegments(segments, xs))).toEqual([false, false, false]);
+    expect(run(() => runSegments(segments, xs, true))).toEqual([true, true, true]);
+    tf.dispose([xs, ys]);
+  });
+
+  test('a failing segment leaks nothing, even with per-sample λ, and a changed batch size is reported', async () => {
+    const xs = seededTensor([2, 2], 13);
+    const ys = arangeLabels(2);
+    const dropsRows: Segment[] = [(x) => x.slice([0, 0], [1, -1]), (x) => x];
+    const badReturn: Segment[] = [(x) => x.square(), () => 'oops' as unknown as tf.Tensor];
+    await expectNoLeak(() => {
+      expect(() => manifoldMixupForward(dropsRows, xs, ys, { mode: 'elem', boundaries: [1], rng: createRng(1) })).toThrow(
+        /manifoldMixupForward: the hidden state at boundary 1 must keep the batch axis \[2, \.\.\.\], got shape \[1, 2\]/,
+      );
+      expect(() => manifoldMixupForward(badReturn, xs, ys, { mode: 'elem', boundaries: [1], rng: createRng(1) })).toThrow(
+        /manifoldMixupForward: segment 1 must return one tf.Tensor, got 'oops'/,
+      );
+    });
+    tf.dispose([xs, ys]);
+  });
+
   test('reports bad segments, boundaries and inputs', () => {
     const xs = seededTensor([2, 2], 11);
     const ys = arangeLabels(2);
@@ -228,6 +269,10 @@ describe('manifoldMixupForward', () => {
       /manifoldMixupForward: segment 0 must return one tf.Tensor/,
     );
     expect(() => manifoldMixupForward(powers, xs, ys, { training: 'yes' as unknown as boolean })).toThrow(/manifoldMixupForward: training must be a boolean, got 'yes'/);
+    expect(() => manifoldMixupForward(powers, xs, ys, { rng: scriptedRng([2]) })).toThrow(/manifoldMixupForward: rng.uniform\(\) returned 2, expected a number in \[0, 1\)/);
+    expect(() => runSegments([() => 1 as unknown as tf.Tensor], xs)).toThrow(/runSegments: segment 0 must return one tf.Tensor, got 1/);
+    expect(() => runSegments(powers, [[1, 2]] as unknown as tf.Tensor)).toThrow(/runSegments: xs must be a tf.Tensor \[B, \.\.\.\], got \[\[1,2\]\]/);
+    expect(() => runSegments(powers, xs, 1 as unknown as boolean)).toThrow(/runSegments: training must be a boolean, got 1/);
     tf.dispose([xs, ys, three]);
   });
 });

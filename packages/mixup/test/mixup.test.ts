@@ -151,7 +151,10 @@ describe('mixupBatch', () => {
     expect(() => mixupBatch(xs, short)).toThrow(/mixupBatch: ys must have 4 rows to match the batch, got shape \[3\]/);
     expect(() => mixupBatch(xs, [0, 1, 2, 3] as unknown as tf.Tensor)).toThrow(/mixupBatch: ys must be a tf.Tensor/);
     expect(() => mixupBatch(xs, ys, { rng: {} as never })).toThrow(/mixupBatch: rng must be an object with uniform\(\) and beta\(a, b\)/);
-    tf.dispose([xs, ys, ints, scalar, floatLabels, short]);
+    const empty = tf.zeros([0, 3]);
+    const noLabels = tf.tensor1d([], 'int32');
+    expect(() => mixupBatch(empty, noLabels)).toThrow(/mixupBatch: xs must hold at least one sample, got shape \[0, 3\]/);
+    tf.dispose([xs, ys, ints, scalar, floatLabels, short, empty, noLabels]);
   });
 });
 

@@ -1,5 +1,5 @@
 import betaCdf from '@stdlib/stats-base-dists-beta-cdf';
-import { createRng, randomPermutation, sampleLambdas } from '../src/index';
+import { createRng, randomPermutation, rngFromUniform, sampleLambdas } from '../src/index';
 import { isPermutation, untouchableRng } from './helpers';
 
 const N = 20000;
@@ -75,6 +75,7 @@ describe('sampleLambdas', () => {
     expect(() => sampleLambdas(0.2, 0)).toThrow(/sampleLambdas: count must be a positive integer, got 0/);
     const broken = { uniform: () => 0.5, beta: () => Number.NaN };
     expect(() => sampleLambdas(0.2, 1, broken)).toThrow(/rng.beta returned NaN/);
+    expect(() => sampleLambdas(0.2, 1, {} as never)).toThrow(/sampleLambdas: rng must be an object with uniform\(\) and beta\(a, b\)/);
   });
 });
 
@@ -138,7 +139,52 @@ describe('randomPermutation', () => {
     for (const row of hits) for (const c of row) expect(Math.abs(c - trials / n)).toBeLessThan(5 * Math.sqrt((trials * (1 / n) * (1 - 1 / n))));
   });
 
-  test('rejects bad sizes', () => {
+  test('rejects bad sizes and generators', () => {
     expect(() => randomPermutation(0)).toThrow(/randomPermutation: n must be a positive integer, got 0/);
+    expect(() => randomPermutation(3, {} as never)).toThrow(/randomPermutation: rng must be an object with uniform\(\) and beta\(a, b\)/);
+    // NaN would index out of range and silently duplicate entries.
+    const nan = { uniform: () => Number.NaN, beta: () => 0.5 };
+    expect(() => randomPermutation(3, nan)).toThrow(/randomPermutation: rng.uniform\(\) returned NaN, expected a number in \[0, 1\)/);
+  });
+});
+
+describe('rngFromUniform', () => {
+  /** A uniform stream to wrap, e.g. a train loop's checkpointed generator; counts its draws. */
+  function stream(seed: number): { next: () => number; calls: () => number } {
+    const r = createRng(seed);
+    let calls = 0;
+    return {
+      next: () => {
+        calls++;
+        return r.uniform();
+      },
+      calls: () => calls,
+    };
+  }
+
+  test('draws only from the given stream: the same stream gives the same λs and permutations', () => {
+    const draw = (seed: number) => {
+      const s = stream(seed);
+      const r = rngFromUniform(s.next);
+      const out = [...sampleLambdas(0.25, 3, r), ...randomPermutation(6, r), r.uniform()];
+      expect(s.calls()).toBeGreaterThanOrEqual(5 + 1 + 3 * 2);
+      return out;
+    };
+    expect(draw(7)).toEqual(draw(7));
+    expect(draw(7)).not.toEqual(draw(8));
+  });
+
+  test('its Beta(α, α) passes the Kolmogorov–Smirnov test (α = 0.25 and 2)', () => {
+    for (const alpha of [0.25, 2]) {
+      const r = rngFromUniform(stream(40 + alpha * 4).next);
+      const samples = Array.from({ length: N }, () => r.beta(alpha, alpha));
+      expect(ksStatistic(samples, (x) => betaCdf(x, alpha, alpha))).toBeLessThan(KS_CRITICAL);
+    }
+  });
+
+  test('rejects non-functions and uniforms outside [0, 1)', () => {
+    expect(() => rngFromUniform(42 as unknown as () => number)).toThrow(/rngFromUniform: uniform must be a function returning numbers in \[0, 1\), got 42/);
+    expect(() => rngFromUniform(() => 1).uniform()).toThrow(/rngFromUniform: uniform\(\) returned 1, expected a number in \[0, 1\)/);
+    expect(() => rngFromUniform(() => Number.NaN).beta(0.25, 0.25)).toThrow(/rngFromUniform: uniform\(\) returned NaN/);
   });
 });

@@ -48,6 +48,10 @@ describe('mixupAccuracy', () => {
     const short = tf.tensor1d([0, 1], 'int32');
     expect(() => mixupAccuracy(short, p)).toThrow(/mixupAccuracy: targets must have 4 rows/);
     expect(() => mixupAccuracy({ yi, yj: yi, lambda: -0.1 }, p)).toThrow(/mixupAccuracy: targets.lambda must be a number in \[0, 1\]/);
-    tf.dispose([p, yi, lambda, flatP, short]);
+    // Soft targets with another number of classes would give a meaningless argmax.
+    const soft5 = tf.ones([4, 5]);
+    expect(() => mixupAccuracy(soft5, p)).toThrow(/mixupAccuracy: soft targets \[B, K\] must have K = 4 columns like the predictions, got shape \[4, 5\]/);
+    expect(() => mixupAccuracy({ yi: soft5, yj: soft5, lambda: 0.5 }, p)).toThrow(/mixupAccuracy: soft targets \[B, K\] must have K = 4/);
+    tf.dispose([p, yi, lambda, flatP, short, soft5]);
   });
 });
