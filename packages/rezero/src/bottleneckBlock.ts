@@ -31,6 +31,19 @@ export interface BottleneckBlockOptions extends CommonBlockOptions {
   downsample?: Downsample;
 }
 
+/** Every option of {@link bottleneckBlock} (the type checker keeps this list complete). */
+const OPTION_KEYS = Object.keys({
+  channels: true,
+  expansion: true,
+  kernelSize: true,
+  stride: true,
+  downsample: true,
+  activation: true,
+  rezero: true,
+  initialAlpha: true,
+  name: true,
+} satisfies Record<keyof BottleneckBlockOptions, true>);
+
 /**
  * Exercise 3: a bottleneck residual block, `F = 1×1 (Cin→w)–BN–act–k×k (w→w, stride)–BN–act–1×1 (w→channels)–BN`
  * with `w = channels / expansion`, bias-free convolutions and the same shortcut and output forms as
@@ -46,7 +59,7 @@ export interface BottleneckBlockOptions extends CommonBlockOptions {
  */
 export function bottleneckBlock(input: tf.SymbolicTensor, options: BottleneckBlockOptions): tf.SymbolicTensor {
   const fn = 'bottleneckBlock';
-  assertOptions(fn, options, false);
+  assertOptions(fn, options, false, OPTION_KEYS);
   const { channels, expansion = 4, kernelSize = 3, stride = 1, downsample } = options;
   assertPositiveInt(fn, 'channels', channels);
   assertPositiveInt(fn, 'expansion', expansion);

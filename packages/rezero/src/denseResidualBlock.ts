@@ -9,6 +9,15 @@ export interface DenseResidualBlockOptions extends CommonBlockOptions {
   units: number;
 }
 
+/** Every option of {@link denseResidualBlock} (the type checker keeps this list complete). */
+const OPTION_KEYS = Object.keys({
+  units: true,
+  activation: true,
+  rezero: true,
+  initialAlpha: true,
+  name: true,
+} satisfies Record<keyof DenseResidualBlockOptions, true>);
+
 /**
  * Exercise 3: a fully connected residual block, the chapter's block with dense layers:
  * `F = dense(units)–BN–act–dense(units)–BN` (bias-free), shortcut = the input, or a bias-free dense
@@ -25,7 +34,7 @@ export interface DenseResidualBlockOptions extends CommonBlockOptions {
  */
 export function denseResidualBlock(input: tf.SymbolicTensor, options: DenseResidualBlockOptions): tf.SymbolicTensor {
   const fn = 'denseResidualBlock';
-  assertOptions(fn, options, false);
+  assertOptions(fn, options, false, OPTION_KEYS);
   const { units } = options;
   assertPositiveInt(fn, 'units', units);
   const common = resolveCommon(fn, options);

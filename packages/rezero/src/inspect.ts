@@ -16,7 +16,10 @@ export function countTrainableParams(model: tf.LayersModel): number {
 
 /** One ReZero gate of a model. */
 export interface ReZeroGate {
-  /** Name of the {@link ReZero} layer (e.g. `block3_rezero`). */
+  /**
+   * Name of the {@link ReZero} layer (e.g. `block3_rezero`); inside a nested model, prefixed with
+   * the nested models' names (e.g. `resnet/block3_rezero`).
+   */
   layer: string;
   /** Current value of its `alpha`. */
   alpha: number;
@@ -25,15 +28,21 @@ export interface ReZeroGate {
 /**
  * The current `alpha` of every {@link ReZero} layer, in model order: how much each block's branch
  * contributes, i.e. which blocks the network has "switched on" (the chapter's effective depth).
+ * Looks inside nested models too (e.g. a `resnet` model used as a layer of a `tf.sequential`).
  */
 export function rezeroGates(model: tf.LayersModel): ReZeroGate[] {
   if (!(model instanceof tf.LayersModel)) {
     throw new Error(`rezeroGates: model must be a tf.LayersModel, got ${describe(model)}.`);
   }
-  return model.layers
-    .filter((layer): layer is ReZero => layer instanceof ReZero)
-    .map((layer) => {
-      const [alpha] = layer.getWeights();
-      return { layer: layer.name, alpha: (alpha as tf.Tensor).dataSync()[0] as number };
-    });
+  return collectGates(model, '');
+}
+
+function collectGates(model: tf.LayersModel, prefix: string): ReZeroGate[] {
+  return model.layers.flatMap((layer): ReZeroGate[] => {
+    if (layer instanceof tf.LayersModel) return collectGates(layer, `${prefix}${layer.name}/`);
+    if (!(layer instanceof ReZero)) return [];
+    // getWeights() hands out the variables themselves (no copies to dispose).
+    const [alpha] = layer.getWeights();
+    return [{ layer: `${prefix}${layer.name}`, alpha: (alpha as tf.Tensor).dataSync()[0] as number }];
+  });
 }

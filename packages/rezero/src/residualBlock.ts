@@ -30,6 +30,18 @@ export interface ResidualBlockOptions extends CommonBlockOptions {
   downsample?: Downsample;
 }
 
+/** Every option of {@link residualBlock} (the type checker keeps this list complete). */
+const OPTION_KEYS = Object.keys({
+  channels: true,
+  kernelSize: true,
+  stride: true,
+  downsample: true,
+  activation: true,
+  rezero: true,
+  initialAlpha: true,
+  name: true,
+} satisfies Record<keyof ResidualBlockOptions, true>);
+
 /**
  * The chapter's `ResidualBlock` for the functional API. With `F = conv(k)–BN–act–conv(k, stride)–BN`
  * (bias-free convolutions, zero padding `(k-1)/2`, BatchNorm with epsilon 1e-5 and PyTorch momentum 0.1)
@@ -48,7 +60,7 @@ export interface ResidualBlockOptions extends CommonBlockOptions {
  */
 export function residualBlock(input: tf.SymbolicTensor, options: ResidualBlockOptions): tf.SymbolicTensor {
   const fn = 'residualBlock';
-  assertOptions(fn, options, false);
+  assertOptions(fn, options, false, OPTION_KEYS);
   const { channels, kernelSize = 3, stride = 1, downsample } = options;
   assertPositiveInt(fn, 'channels', channels);
   assertOddPositiveInt(fn, 'kernelSize', kernelSize);

@@ -42,6 +42,20 @@ export interface ResNetOptions {
   name?: string;
 }
 
+/** Every option of {@link resnet} (the type checker keeps this list complete). */
+const OPTION_KEYS = Object.keys({
+  inputShape: true,
+  classes: true,
+  width: true,
+  blocksPerStage: true,
+  rezero: true,
+  initialAlpha: true,
+  kernelSize: true,
+  activation: true,
+  downsample: true,
+  name: true,
+} satisfies Record<keyof ResNetOptions, true>);
+
 /**
  * The chapter's CIFAR ResNet as a `tf.LayersModel`, with `h = width` and `n = blocksPerStage`:
  * block C→h, n blocks at h, stride-2 block h→2h, n at 2h, stride-2 block 2h→4h, n at 4h,
@@ -58,7 +72,7 @@ export interface ResNetOptions {
  */
 export function resnet(options: ResNetOptions): tf.LayersModel {
   const fn = 'resnet';
-  assertOptions(fn, options, false);
+  assertOptions(fn, options, false, OPTION_KEYS);
   const {
     inputShape,
     classes,

@@ -77,11 +77,22 @@ export function assertOptionalName(fn: string, name: string, value: unknown): vo
   }
 }
 
-/** Throws unless `value` is a plain options object (or undefined when `optional`). */
-export function assertOptions(fn: string, value: unknown, optional: boolean): void {
+/**
+ * Throws unless `value` is a plain options object (or undefined when `optional`) whose keys are all
+ * in `known`: a misspelt option (e.g. the chapter's `ReZero` for `rezero`) would otherwise be
+ * ignored silently and build a different network.
+ */
+export function assertOptions(fn: string, value: unknown, optional: boolean, known: readonly string[]): void {
   if (value === undefined && optional) return;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new Error(`${fn}: options must be an object${optional ? ' or undefined' : ''}, got ${describe(value)}.`);
+  }
+  const unknown = Object.keys(value).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw new Error(
+      `${fn}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; ` +
+        `the options are ${known.map((k) => `'${k}'`).join(', ')}.`,
+    );
   }
 }
 
@@ -113,10 +124,17 @@ export function shapeText(shape: readonly (number | null)[]): string {
 /** A short, readable rendering of any value for error messages. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
+  // JSON would print NaN and ±Infinity as `null`.
+  if (typeof value === 'number') return String(value);
   if (value === undefined) return 'undefined';
   if (typeof value === 'function') return 'a function';
   if (value instanceof tf.SymbolicTensor) return `a SymbolicTensor of shape [${shapeText(value.shape)}]`;
   if (value instanceof tf.Tensor) return `a ${value.dtype} tf.Tensor of shape [${value.shape.join(', ')}]`;
+  // Class instances (a layer, a model, ...) by their class: their JSON is huge or cyclic.
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+    if (proto !== null && proto !== Object.prototype) return `an instance of ${proto.constructor?.name || 'an unnamed class'}`;
+  }
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

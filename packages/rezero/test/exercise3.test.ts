@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { bottleneckBlock, countTrainableParams, denseResidualBlock, type Activation } from '@aa/rezero';
+import { bottleneckBlock, countTrainableParams, denseResidualBlock, type Activation, type DownsampleInfo } from '@aa/rezero';
 
 import { checkBlockCase, expectNoLeak, loadFixture, type BlockCase } from './helpers';
 
@@ -46,8 +46,40 @@ describe('bottleneckBlock against PyTorch (BatchNorm in training mode)', () => {
     model.dispose();
   });
 
+  it('hands the stride to a caller-supplied downsampler before the middle convolution and the projection', () => {
+    const calls: DownsampleInfo[] = [];
+    const input = tf.input({ shape: [7, 7, 4] });
+    const output = bottleneckBlock(input, {
+      channels: 8,
+      expansion: 2,
+      stride: 2,
+      name: 'bt',
+      downsample: (x, info) => {
+        calls.push(info);
+        return tf.layers
+          .averagePooling2d({ poolSize: info.stride, strides: info.stride, padding: 'same', name: info.name })
+          .apply(x) as tf.SymbolicTensor;
+      },
+    });
+    const model = tf.model({ inputs: input, outputs: output });
+    // The branch is downsampled at the inner width (8 / 2), the shortcut at the input's channels.
+    expect(calls).toEqual([
+      { channels: 4, stride: 2, path: 'branch', name: 'bt_down' },
+      { channels: 4, stride: 2, path: 'shortcut', name: 'bt_proj_down' },
+    ]);
+    expect(model.getLayer('bt_down').input).toBe(model.getLayer('bt_act1').output);
+    expect(model.getLayer('bt_conv2').input).toBe(model.getLayer('bt_down').output);
+    expect(model.getLayer('bt_conv2').getConfig().strides).toEqual([1, 1]);
+    expect(model.getLayer('bt_proj_conv').getConfig().strides).toEqual([1, 1]);
+    expect(output.shape).toEqual([null, 4, 4, 8]);
+    model.dispose();
+  });
+
   it('rejects bad options', () => {
     const input = tf.input({ shape: [4, 4, 8] });
+    expect(() => bottleneckBlock(input, { channels: 8, width: 2 } as never)).toThrow(
+      /bottleneckBlock: unknown option 'width'; the options are 'channels', 'expansion', /,
+    );
     expect(() => bottleneckBlock(input, { channels: 6, expansion: 4 })).toThrow(
       /bottleneckBlock: expansion must divide channels.*got channels 6 and expansion 4/,
     );
@@ -87,8 +119,26 @@ describe('denseResidualBlock against PyTorch (BatchNorm1d in training mode)', ()
     model.dispose();
   });
 
+  it("starts its dense kernels like PyTorch's Linear: U(+-1/sqrt(fanIn))", () => {
+    const input = tf.input({ shape: [100] });
+    const model = tf.model({ inputs: input, outputs: denseResidualBlock(input, { units: 64, name: 'fc' }) });
+    for (const layer of ['fc_dense1', 'fc_dense2', 'fc_proj_dense']) {
+      const [kernel, ...rest] = model.getLayer(layer).getWeights() as tf.Tensor[];
+      expect(rest).toHaveLength(0); // bias-free
+      const fanIn = (kernel as tf.Tensor).shape[0] as number;
+      const bound = 1 / Math.sqrt(fanIn);
+      const maxAbs = Array.from((kernel as tf.Tensor).dataSync()).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(maxAbs).toBeLessThanOrEqual(bound);
+      expect(maxAbs).toBeGreaterThan(0.99 * bound);
+    }
+    model.dispose();
+  });
+
   it('rejects bad options', () => {
     const input = tf.input({ shape: [5] });
+    expect(() => denseResidualBlock(input, { units: 5, channels: 5 } as never)).toThrow(
+      /denseResidualBlock: unknown option 'channels'; the options are 'units', 'activation', 'rezero', 'initialAlpha', 'name'\./,
+    );
     expect(() => denseResidualBlock(input, { units: -1 })).toThrow(/denseResidualBlock: units must be a positive integer.*got -1/);
     expect(() => denseResidualBlock(tf.input({ shape: [2, 5] }), { units: 5 })).toThrow(
       /denseResidualBlock: input must have rank 2 \(\[B, D\]\), got shape \[null, 2, 5\]/,

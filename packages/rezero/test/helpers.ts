@@ -52,7 +52,9 @@ export function expectClose(actual: ArrayLike<number>, expected: Nested | ArrayL
   let worst = 0;
   let worstAt = -1;
   for (let i = 0; i < want.length; i++) {
-    const excess = Math.abs((got[i] as number) - (want[i] as number)) - (rtol * Math.abs(want[i] as number) + atol * scale);
+    const diff = Math.abs((got[i] as number) - (want[i] as number)) - (rtol * Math.abs(want[i] as number) + atol * scale);
+    // A NaN (or infinite) result must fail: `NaN > worst` is false.
+    const excess = Number.isNaN(diff) ? Number.POSITIVE_INFINITY : diff;
     if (excess > worst) {
       worst = excess;
       worstAt = i;

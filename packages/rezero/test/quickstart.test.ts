@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import * as rezeroPackage from '@aa/rezero';
+
 const packageDir = path.resolve(__dirname, '..');
 const exampleFile = path.join(packageDir, 'examples', 'quickstart.ts');
 
@@ -16,6 +18,18 @@ describe('examples/quickstart.ts (the README example)', () => {
     const gates = [...stdout.matchAll(/^(\w+): alpha = (-?\d+\.\d+)$/gm)];
     expect(gates.map((m) => m[1])).toEqual(['first_rezero', 'second_rezero']);
     for (const m of gates) expect(Math.abs(Number(m[2]))).toBeGreaterThan(0);
+  });
+
+  it('the API table of README.md names every runtime export', () => {
+    const readme = fs.readFileSync(path.join(packageDir, 'README.md'), 'utf8');
+    const api = readme.slice(readme.indexOf('## API'), readme.indexOf('\n## ', readme.indexOf('## API') + 1));
+    const firstCells = api
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => line.split(' | ')[0] as string);
+    for (const name of Object.keys(rezeroPackage)) {
+      expect(firstCells.some((cell) => new RegExp(`\`(new )?${name}[\`(]`).test(cell))).toBe(true);
+    }
   });
 
   it('is quoted verbatim in README.md', () => {

@@ -141,6 +141,18 @@ describe('residualBlock structure', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it('requires the strided convolution size ceil(n / stride) from a downsampler on odd sizes', () => {
+    const input = tf.input({ shape: [7, 9, 2] });
+    // 'valid' pooling floors (7 -> 3): not the size PyTorch's strided convolution gives.
+    const floor = (x: tf.SymbolicTensor, info: DownsampleInfo) =>
+      tf.layers.averagePooling2d({ poolSize: info.stride, strides: info.stride, padding: 'valid' }).apply(x) as tf.SymbolicTensor;
+    expect(() => residualBlock(input, { channels: 3, stride: 2, downsample: floor })).toThrow(
+      /residualBlock: downsample \(branch path, stride 2\) must map \[null, 7, 9, 3\] to \[null, 4, 5, 3\].*got \[null, 3, 4, 3\]/,
+    );
+    const y = residualBlock(input, { channels: 3, stride: 2, downsample: avgPoolDownsample([]) });
+    expect(y.shape).toEqual([null, 4, 5, 3]);
+  });
+
   it('rejects a downsampler that does not produce the strided size', () => {
     const input = tf.input({ shape: [8, 8, 2] });
     expect(() => residualBlock(input, { channels: 2, stride: 2, downsample: (x) => x })).toThrow(
@@ -168,9 +180,14 @@ describe('residualBlock errors', () => {
     [{ channels: 4, stride: 0 }, /residualBlock: stride must be a positive integer.*got 0/],
     [{ channels: 4, activation: 'leaky' }, /residualBlock: activation must be a tfjs activation name, one of 'elu', .*'relu'.*got 'leaky'/],
     [{ channels: 4, rezero: 'yes' }, /residualBlock: rezero must be true or false, got 'yes'/],
-    [{ channels: 4, initialAlpha: Number.NaN }, /residualBlock: initialAlpha must be a finite number, got null/],
+    [{ channels: 4, initialAlpha: Number.NaN }, /residualBlock: initialAlpha must be a finite number, got NaN/],
     [{ channels: 4, downsample: 3 }, /residualBlock: downsample must be a function or undefined, got 3/],
     [{ channels: 4, name: '' }, /residualBlock: name must be a non-empty string or undefined, got ''/],
+    // The chapter's spelling `ReZero=False` must not silently build a ReZero block.
+    [{ channels: 4, ReZero: false }, /residualBlock: unknown option 'ReZero'; the options are 'channels', .*'rezero'/],
+    [{ channels: 4, kernel_size: 5, padding: 1 }, /residualBlock: unknown options 'kernel_size', 'padding'; the options are/],
+    [{ channels: 4, stride: Number.POSITIVE_INFINITY }, /residualBlock: stride must be a positive integer.*got Infinity/],
+    [{ channels: tf.layers.dense({ units: 2 }) }, /residualBlock: channels must be a positive integer.*got an instance of Dense/],
   ])('%j', (options, message) => {
     expect(() => residualBlock(input, options as never)).toThrow(message);
   });

@@ -166,6 +166,45 @@ describe('resnet as a tfjs model', () => {
     model.dispose();
   });
 
+  it("starts the classifier like PyTorch's Linear: kernel and bias U(+-1/sqrt(4h))", () => {
+    // 100 classes: enough bias values that the largest is close to the bound.
+    const model = resnet({ inputShape: [8, 8, 3], classes: 100, width: 16, blocksPerStage: 0 });
+    const [kernel, bias] = model.getLayer('logits').getWeights() as tf.Tensor[];
+    expect(kernel?.shape).toEqual([64, 100]);
+    expect(bias?.shape).toEqual([100]);
+    const bound = 1 / Math.sqrt(64);
+    for (const t of [kernel, bias] as tf.Tensor[]) {
+      const maxAbs = Array.from(t.dataSync()).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(maxAbs).toBeLessThanOrEqual(bound);
+      expect(maxAbs).toBeGreaterThan(0.8 * bound);
+    }
+    model.dispose();
+  });
+
+  it('passes activation, kernelSize, initialAlpha and rezero to every block', () => {
+    const model = resnet({ inputShape: [8, 8, 3], classes: 4, width: 2, blocksPerStage: 1, activation: 'elu', kernelSize: 5, initialAlpha: 0.25 });
+    const blocks = Array.from({ length: 8 }, (_, i) => `block${i}`);
+    for (const b of blocks) {
+      for (const act of ['act1', 'act']) expect(model.getLayer(`${b}_${act}`).getConfig().activation).toBe('elu');
+      for (const conv of ['conv1', 'conv2']) expect(model.getLayer(`${b}_${conv}`).getConfig().kernelSize).toEqual([5, 5]);
+    }
+    expect(rezeroGates(model).map((g) => g.alpha)).toEqual(blocks.map(() => 0.25));
+    model.dispose();
+
+    const plain = resnet({ inputShape: [8, 8, 3], classes: 4, width: 2, blocksPerStage: 1, rezero: false, activation: 'tanh' });
+    expect(rezeroGates(plain)).toEqual([]);
+    expect(plain.getLayer('block7_act').getConfig().activation).toBe('tanh');
+    expect(plain.getLayer('block7_act').input).toBe(plain.getLayer('block7_add').output);
+    plain.dispose();
+  });
+
+  it('finds the gates of a resnet nested in another model', () => {
+    const inner = resnet({ inputShape: [8, 8, 3], classes: 4, width: 2, blocksPerStage: 0, initialAlpha: 0.5, name: 'net' });
+    const outer = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [8, 8, 3] }), inner, tf.layers.softmax()] });
+    expect(rezeroGates(outer)).toEqual(['block0', 'block1', 'block2', 'block3'].map((b) => ({ layer: `net/${b}_rezero`, alpha: 0.5 })));
+    outer.dispose();
+  });
+
   it('builds the anti-aliased variant through the downsample hook (exercise 5) and blocksPerStage 18 (exercise 4)', () => {
     const calls: DownsampleInfo[] = [];
     const model = resnet({
@@ -210,6 +249,8 @@ describe('resnet as a tfjs model', () => {
     [{ inputShape: [32, 32, 3], classes: 10, kernelSize: 2 }, /resnet: kernelSize must be an odd positive integer.*got 2/],
     [{ inputShape: [32, 32, 3], classes: 10, rezero: 'no' }, /resnet: rezero must be true or false, got 'no'/],
     [{ inputShape: [32, 32, 3], classes: 10, downsample: 'blur' }, /resnet: downsample must be a function or undefined, got 'blur'/],
+    [{ inputShape: [32, 32, 3], classes: 10, ReZero: false }, /resnet: unknown option 'ReZero'; the options are 'inputShape', 'classes', .*'rezero'/],
+    [{ inputShape: [32, 32, 3], classes: 10, h: 32 }, /resnet: unknown option 'h'; the options are/],
   ])('rejects %j', (options, message) => {
     expect(() => resnet(options as never)).toThrow(message);
   });

@@ -70,7 +70,7 @@ describe('rezero op', () => {
     expect(() => rezero(s, b, 1)).toThrow(/rezero: shortcut and branch must have the same shape, got \[2, 3\] and \[3, 2\]/);
     expect(() => rezero([1] as never, s, 1)).toThrow(/rezero: shortcut must be a tf.Tensor, got \[1\]/);
     expect(() => rezero(s, 'x' as never, 1)).toThrow(/rezero: branch must be a tf.Tensor, got 'x'/);
-    expect(() => rezero(s, s, Number.POSITIVE_INFINITY)).toThrow(/rezero: alpha must be a finite number, got null/);
+    expect(() => rezero(s, s, Number.POSITIVE_INFINITY)).toThrow(/rezero: alpha must be a finite number, got Infinity/);
     const two = tf.tensor1d([1, 2]);
     expect(() => rezero(s, s, two)).toThrow(/rezero: alpha must be a number or a tf.Tensor with one element, got a float32 tf.Tensor of shape \[2\]/);
     tf.dispose([s, b, two]);
@@ -117,7 +117,7 @@ describe('ReZero layer', () => {
     const y = tf.input({ shape: [4, 4, 3] });
     expect(() => new ReZero().apply([x, y])).toThrow(/ReZero: shortcut and branch must have the same shape, got \[null,4,4,2\] and \[null,4,4,3\]/);
     expect(() => new ReZero().apply(x)).toThrow(/ReZero: expects two inputs \[shortcut, branch\]/);
-    expect(() => new ReZero({ initialAlpha: Number.NaN })).toThrow(/ReZero: initialAlpha must be a finite number, got null/);
+    expect(() => new ReZero({ initialAlpha: Number.NaN })).toThrow(/ReZero: initialAlpha must be a finite number, got NaN/);
   });
 
   it('is registered for serialisation under its class name', () => {
