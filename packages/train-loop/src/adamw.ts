@@ -159,19 +159,20 @@ export class AdamW extends tf.Optimizer {
         fail('AdamW.setWeights', `weightValues[${i + 1 + n}]`, v.tensor, `shaped like weightValues[${i + 1}] [${m.tensor.shape.join(', ')}]`);
       }
     }
-    for (const s of this.slots.values()) tf.dispose([s.m, s.v]);
-    for (const s of this.pending) tf.dispose([s.m, s.v]);
-    this.slots.clear();
-    this.pending = [];
-    for (let i = 0; i < n; i++) {
+    // Copy first, then free the old moments: `weightValues` may be this optimizer's own `getWeights()`.
+    const restored = Array.from({ length: n }, (_, i) => {
       const m = rest[i] as NamedTensor;
       const v = rest[i + n] as NamedTensor;
-      this.pending.push({
+      return {
         name: m.name.replace(/\/m$/, ''),
         m: tf.tidy(() => tf.cast(m.tensor, 'float32').variable(false)),
         v: tf.tidy(() => tf.cast(v.tensor, 'float32').variable(false)),
-      });
-    }
+      };
+    });
+    for (const s of this.slots.values()) tf.dispose([s.m, s.v]);
+    for (const s of this.pending) tf.dispose([s.m, s.v]);
+    this.slots.clear();
+    this.pending = restored;
   }
 
   /** The hyper-parameters (the current learning rate included). */

@@ -2,7 +2,7 @@ import type * as FsPromises from 'node:fs/promises';
 import type * as NodePath from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { EpochRecord } from './records';
-import { fail } from './validate';
+import { describe, fail, isNil } from './validate';
 
 // Node's fs and path are loaded on first use, so the rest of the library still bundles for browsers.
 async function node(): Promise<{ fs: typeof FsPromises; path: typeof NodePath }> {
@@ -18,14 +18,72 @@ function randomTag(): string {
 async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const { fs } = await node();
   const tmp = `${file}.tmp-${randomTag()}`;
-  const fh = await fs.open(tmp, 'w');
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await fs.open(tmp, 'w');
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
   }
-  await fs.rename(tmp, file);
+}
+
+/** Reads and parses a JSON file; a missing, truncated or corrupt file is an error naming `fn` and the file. */
+async function readJson(fn: string, file: string): Promise<unknown> {
+  const { fs } = await node();
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') throw new Error(`${fn}: ${file} is missing`);
+    throw e;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new Error(`${fn}: ${file} is not valid JSON (truncated or corrupt?): ${(e as Error).message}`);
+  }
+}
+
+const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
+
+/** Checks a weights manifest; returns the byte size its weights need (`null` when unknown, e.g. strings). */
+function checkSpecs(fn: string, file: string, specs: unknown): number | null {
+  if (!Array.isArray(specs)) throw new Error(`${fn}: ${file} is corrupt: its weight specs must be an array, got ${describe(specs)}`);
+  let bytes: number | null = 0;
+  specs.forEach((spec: Partial<tf.io.WeightsManifestEntry> | null, i) => {
+    const ok =
+      !isNil(spec) &&
+      typeof spec.name === 'string' &&
+      typeof spec.dtype === 'string' &&
+      Array.isArray(spec.shape) &&
+      spec.shape.every((d) => Number.isInteger(d) && d >= 0);
+    if (!ok) throw new Error(`${fn}: ${file} is corrupt: weight spec ${i} must be {name, shape, dtype}, got ${describe(spec)}`);
+    const size = BYTES_PER_ELEMENT[spec.quantization?.dtype ?? (spec.dtype as string)];
+    bytes = bytes === null || size === undefined ? null : bytes + size * (spec.shape as number[]).reduce((a, b) => a * b, 1);
+  });
+  return bytes;
+}
+
+/** Reads a binary weights file and checks it holds exactly the bytes its manifest describes. */
+async function readWeightsFile(fn: string, file: string, expected: number | null): Promise<Uint8Array> {
+  const { fs } = await node();
+  let buf: Uint8Array;
+  try {
+    buf = await fs.readFile(file);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') throw new Error(`${fn}: ${file} is missing`);
+    throw e;
+  }
+  if (expected !== null && buf.byteLength !== expected) {
+    throw new Error(`${fn}: ${file} holds ${buf.byteLength} bytes but its manifest describes ${expected} (truncated or corrupt?)`);
+  }
+  return buf;
 }
 
 function toUint8(data: tf.io.WeightData | undefined): Uint8Array {
@@ -61,17 +119,30 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
       await writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(modelJSON));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
-    load: () => loadArtifacts(dir),
+    load: () => loadArtifacts(dir, 'fileIOHandler.load'),
   };
 }
 
-async function loadArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
-  const { fs, path } = await node();
-  const modelJSON = JSON.parse(await fs.readFile(path.join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-  return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
-    const specs = manifest.flatMap((g) => g.weights);
-    const buffers = await Promise.all(manifest.flatMap((g) => g.paths).map((p) => fs.readFile(path.join(dir, p))));
-    return [specs, toArrayBuffer(new Uint8Array(Buffer.concat(buffers)))];
+async function loadArtifacts(dir: string, fn: string): Promise<tf.io.ModelArtifacts> {
+  const { path } = await node();
+  const file = path.join(dir, 'model.json');
+  const modelJSON = (await readJson(fn, file)) as Partial<tf.io.ModelJSON> | null;
+  const manifest = modelJSON?.weightsManifest;
+  const groupsOk = Array.isArray(manifest) && manifest.every((g) => !isNil(g) && Array.isArray(g.paths) && g.paths.every((p) => typeof p === 'string'));
+  if (isNil(modelJSON) || typeof modelJSON !== 'object' || isNil(modelJSON.modelTopology) || !groupsOk) {
+    throw new Error(`${fn}: ${file} is corrupt: it must be a tfjs model.json with modelTopology and weightsManifest`);
+  }
+  return tf.io.getModelArtifactsForJSON(modelJSON as tf.io.ModelJSON, async (groups) => {
+    const specs = groups.flatMap((g) => g.weights);
+    const paths = groups.flatMap((g) => g.paths);
+    const expected = checkSpecs(fn, file, specs);
+    // The manifest's byte count can only be checked against all its files together.
+    const buffers = await Promise.all(paths.map((p) => readWeightsFile(fn, path.join(dir, p), null)));
+    const all = Buffer.concat(buffers);
+    if (expected !== null && all.byteLength !== expected) {
+      throw new Error(`${fn}: ${paths.map((p) => path.join(dir, p)).join(', ')} ${paths.length === 1 ? 'holds' : 'hold'} ${all.byteLength} bytes but ${file} describes ${expected} (truncated or corrupt?)`);
+    }
+    return [specs, toArrayBuffer(new Uint8Array(all))];
   });
 }
 
@@ -186,28 +257,68 @@ async function readPointer(dir: string): Promise<Pointer | null> {
     if ((e as { code?: string }).code === 'ENOENT') return null;
     throw e;
   }
-  const p = JSON.parse(text) as Partial<Pointer>;
-  if (p.format !== 'aa-train-loop-checkpoints' || typeof p.latest !== 'string' || !Array.isArray(p.kept)) {
+  let p: Partial<Pointer> | null;
+  try {
+    p = JSON.parse(text) as Partial<Pointer> | null;
+  } catch (e) {
+    throw new Error(`loadCheckpoint: ${path.join(dir, POINTER)} is not valid JSON (truncated or corrupt?): ${(e as Error).message}`);
+  }
+  const plainName = (n: unknown): boolean => typeof n === 'string' && n.length > 0 && !/[\\/]/.test(n) && n !== '.' && n !== '..';
+  if (isNil(p) || p.format !== 'aa-train-loop-checkpoints' || !plainName(p.latest) || !Array.isArray(p.kept) || !p.kept.every(plainName)) {
     throw new Error(`loadCheckpoint: ${path.join(dir, POINTER)} is not a train-loop checkpoint pointer`);
   }
   return p as Pointer;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return !isNil(value) && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Checks every field of a parsed `state.json`, so a damaged file is an error rather than a silently wrong resume. */
+function checkState(raw: unknown, file: string): CheckpointState {
+  const corrupt = (what: string, got: unknown): never => {
+    throw new Error(`loadCheckpoint: ${file} is corrupt: ${what}, got ${describe(got)}`);
+  };
+  if (!isRecord(raw)) return corrupt('it must be a JSON object', raw);
+  if (raw.format !== 'aa-train-loop-checkpoint' || raw.version !== 1) {
+    throw new Error(`loadCheckpoint: ${file} has format ${String(raw.format)} v${String(raw.version)}, expected aa-train-loop-checkpoint v1`);
+  }
+  const count = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
+  const rate = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+  const { epoch, totalTime, schedule, learningRate, rng, stateful, records, optimizer } = raw;
+  if (!count(epoch)) corrupt('epoch must be an integer >= 0', epoch);
+  if (typeof totalTime !== 'number' || !Number.isFinite(totalTime) || totalTime < 0) corrupt('totalTime must be a number >= 0', totalTime);
+  if (!isRecord(schedule) || !count(schedule.step) || !rate(schedule.baseLr)) corrupt('schedule must be {step: integer >= 0, baseLr: number | null}', schedule);
+  if (!rate(learningRate)) corrupt('learningRate must be a number >= 0 or null', learningRate);
+  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((v) => count(v) && v < 2 ** 32)) corrupt('rng must be four uint32 numbers', rng);
+  if (!isRecord(stateful)) corrupt('stateful must be an object', stateful);
+  if (!Array.isArray(records) || records.length !== (epoch as number) + 1) corrupt(`records must be an array of ${(epoch as number) + 1} epoch records`, records);
+  (records as unknown[]).forEach((r, i) => {
+    if (!isRecord(r) || r.epoch !== i || !(typeof r.trainLoss === 'number' || r.trainLoss === null) || !isRecord(r.trainScores) || !isRecord(r.testScores)) {
+      corrupt(`records[${i}] must be the EpochRecord of epoch ${i}`, r);
+    }
+  });
+  if (!isRecord(optimizer) || typeof optimizer.className !== 'string' || !(optimizer.config === null || isRecord(optimizer.config))) {
+    corrupt('optimizer must be {className, config, weightSpecs}', optimizer);
+  }
+  checkSpecs('loadCheckpoint', file, (optimizer as Record<string, unknown>).weightSpecs);
+  return raw as unknown as CheckpointState;
+}
+
 /**
  * Reads the latest checkpoint's state in `dir`, or `null` when `dir` holds none.
  * Its model can be loaded with `tf.loadLayersModel(fileIOHandler(checkpoint.path))`.
+ *
+ * @throws When the pointer or `state.json` is missing, truncated or otherwise corrupt (the message names the file).
  */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint | null> {
   if (typeof dir !== 'string' || dir.length === 0) fail('loadCheckpoint', 'dir', dir, 'a non-empty directory path');
-  const { fs, path } = await node();
+  const { path } = await node();
   const pointer = await readPointer(dir);
   if (pointer === null) return null;
   const cp = path.join(dir, pointer.latest);
-  const state = JSON.parse(await fs.readFile(path.join(cp, 'state.json'), 'utf8')) as CheckpointState;
-  if (state.format !== 'aa-train-loop-checkpoint' || state.version !== 1) {
-    throw new Error(`loadCheckpoint: ${cp}/state.json has format ${String(state.format)} v${String(state.version)}, expected aa-train-loop-checkpoint v1`);
-  }
-  return { path: cp, state };
+  const file = path.join(cp, 'state.json');
+  return { path: cp, state: checkState(await readJson('loadCheckpoint', file), file) };
 }
 
 /**
@@ -215,7 +326,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint | nu
  * (a fresh copy of the same architecture gets new automatic layer names), shapes checked either way.
  */
 export async function restoreModel(model: tf.LayersModel, checkpointPath: string): Promise<void> {
-  const artifacts = await loadArtifacts(checkpointPath);
+  const artifacts = await loadArtifacts(checkpointPath, 'restoreModel');
   const specs = (artifacts.weightSpecs ?? []).filter((s) => s.group !== 'optimizer');
   const named = tf.io.decodeWeights(artifacts.weightData ?? new ArrayBuffer(0), specs);
   try {
@@ -237,18 +348,20 @@ export async function restoreModel(model: tf.LayersModel, checkpointPath: string
   }
 }
 
-/** Loads the optimizer tensors of a checkpoint into `optimizer` (`setWeights`). */
-export async function restoreOptimizer(optimizer: tf.Optimizer, cp: LoadedCheckpoint): Promise<void> {
-  const { fs, path } = await node();
+/**
+ * Reads and decodes the optimizer tensors of a checkpoint for `optimizer.setWeights`, checking first that
+ * the optimizer has the saved class and that `optimizer.bin` is complete. Nothing is changed yet; the
+ * caller owns (and disposes) the returned tensors.
+ */
+export async function readOptimizerWeights(optimizer: tf.Optimizer, cp: LoadedCheckpoint): Promise<Array<{ name: string; tensor: tf.Tensor }>> {
+  const { path } = await node();
   const saved = cp.state.optimizer;
   if (saved.className !== optimizer.getClassName()) {
     fail('trainNetwork', 'options.optimizer', optimizer.getClassName(), `${/^[AEIOU]/i.test(saved.className) ? 'an' : 'a'} ${saved.className} to resume the checkpoint ${cp.path}`);
   }
-  const data = toArrayBuffer(await fs.readFile(path.join(cp.path, 'optimizer.bin')));
+  const file = path.join(cp.path, 'optimizer.bin');
+  const expected = checkSpecs('trainNetwork', path.join(cp.path, 'state.json'), saved.weightSpecs);
+  const data = toArrayBuffer(await readWeightsFile('trainNetwork', file, expected));
   const named = tf.io.decodeWeights(data, saved.weightSpecs);
-  try {
-    await optimizer.setWeights(saved.weightSpecs.map((s) => ({ name: s.name, tensor: named[s.name] as tf.Tensor })));
-  } finally {
-    tf.dispose(named);
-  }
+  return saved.weightSpecs.map((s) => ({ name: s.name, tensor: named[s.name] as tf.Tensor }));
 }

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { fail } from './validate';
+import { checkNumber, fail } from './validate';
 
 interface LrAccess {
   getLearningRate?: () => number;
@@ -21,10 +21,13 @@ export function getLearningRate(optimizer: tf.Optimizer): number | null {
 /**
  * Sets the learning rate of any tfjs optimizer: `setLearningRate()` when it has one (AdamW, SGD and
  * Momentum, which cache it in a tensor), else its `learningRate` field.
+ *
+ * @param lr A finite number >= 0.
  */
 export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  checkNumber('setLearningRate', 'lr', lr, { min: 0 });
   const o = optimizer as unknown as LrAccess;
   if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
   else if (typeof o.learningRate === 'number') o.learningRate = lr;
-  else fail('trainNetwork', 'options.optimizer', optimizer, 'an optimizer with a learning rate to schedule');
+  else fail('setLearningRate', 'optimizer', optimizer, 'an optimizer with a numeric learning rate');
 }

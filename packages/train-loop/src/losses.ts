@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Targets } from './types';
 import { isMixupTargets } from './types';
-import { checkNumber, checkTensor, fail } from './validate';
+import { checkClassIndices, checkNumber, checkTensor, fail } from './validate';
 
 const FN = 'crossEntropy';
 
@@ -16,6 +16,7 @@ function perSampleCrossEntropy(labels: tf.Tensor, logp: tf.Tensor2D, arg: string
     if (labels.dtype !== 'int32' || labels.shape[0] !== b) {
       fail(FN, arg, labels, `int32 class indices of shape [${b}] or float32 soft targets of shape [${b}, ${k}]`);
     }
+    checkClassIndices(FN, arg, labels, k);
     // One-hot times log-probabilities picks -log p[y]; its gradient w.r.t. the logits is softmax - onehot.
     return tf.neg(tf.sum(tf.mul(tf.oneHot(labels as tf.Tensor1D, k), logp), -1)) as tf.Tensor1D;
   }
@@ -28,7 +29,8 @@ function perSampleCrossEntropy(labels: tf.Tensor, logp: tf.Tensor2D, arg: string
 /**
  * Cross-entropy on logits, averaged over the batch, like PyTorch's `nn.CrossEntropyLoss()`.
  *
- * - `targets` int32 class indices `[B]`: `mean_b −log softmax(ŷ_b)[y_b]`.
+ * - `targets` int32 class indices `[B]`: `mean_b −log softmax(ŷ_b)[y_b]`. An index outside `[0, K)` is an
+ *   error, as in PyTorch (checked on the values, which are read back: B numbers).
  * - `targets` float32 soft targets `[B, K]` (rows summing to 1): `mean_b −Σ_k t_bk log softmax(ŷ_b)_k`.
  * - MixUp targets `{yi, yj, lambda}`: `λ·CE(ŷ, yi) + (1−λ)·CE(ŷ, yj)` (the chapter's `MixupLoss`);
  *   with a per-sample `lambda` `[B]` the weights apply sample by sample before the mean.

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Targets } from './types';
 import { isMixupTargets } from './types';
-import { checkNumber, checkTensor, fail } from './validate';
+import { checkClassIndices, checkNumber, checkTensor, fail } from './validate';
 
 const FN = 'accuracy';
 
@@ -10,17 +10,22 @@ function hits(labels: tf.Tensor, pred: tf.Tensor1D, k: number, arg: string): tf.
   const b = pred.shape[0];
   checkTensor(FN, arg, labels);
   let cls: tf.Tensor;
-  if (labels.rank === 1 && labels.dtype === 'int32' && labels.shape[0] === b) cls = labels;
-  else if (labels.rank === 2 && labels.shape[0] === b && labels.shape[1] === k) cls = tf.argMax(labels, -1);
-  else fail(FN, arg, labels, `int32 class indices of shape [${b}] or soft targets of shape [${b}, ${k}]`);
+  if (labels.rank === 1 && labels.dtype === 'int32' && labels.shape[0] === b) {
+    checkClassIndices(FN, arg, labels, k);
+    cls = labels;
+  } else if (labels.rank === 2 && labels.shape[0] === b && labels.shape[1] === k) {
+    cls = tf.argMax(labels, -1);
+  } else {
+    fail(FN, arg, labels, `int32 class indices of shape [${b}] or soft targets of shape [${b}, ${k}]`);
+  }
   return tf.cast(tf.equal(cls, pred), 'float32') as tf.Tensor1D;
 }
 
 /**
  * Classification accuracy: the fraction of samples whose arg-max prediction is the target class.
  *
- * Soft targets `[B, K]` count their arg-max class. MixUp targets `{yi, yj, lambda}` are λ-weighted:
- * each sample scores `λ·[ŷ = yi] + (1−λ)·[ŷ = yj]` (per-sample `lambda` `[B]` allowed), so the result
+ * Int32 labels outside `[0, K)` are an error. Soft targets `[B, K]` count their arg-max class. MixUp targets
+ * `{yi, yj, lambda}` are λ-weighted: each sample scores `λ·[ŷ = yi] + (1−λ)·[ŷ = yj]` (per-sample `lambda` `[B]` allowed), so the result
  * stays in [0, 1] and equals plain accuracy when λ = 1.
  *
  * @param targets Labels `[B]`, soft targets `[B, K]` or MixUp targets.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { AdamW } from './adamw';
-import { loadCheckpoint, restoreModel, restoreOptimizer, saveCheckpoint } from './checkpoint';
+import { loadCheckpoint, readOptimizerWeights, restoreModel, saveCheckpoint } from './checkpoint';
 import { getLearningRate, setLearningRate } from './learningRate';
 import { defaultProgressStream, formatEpochSummary, ProgressBar } from './progress';
 import type { ProgressStream } from './progress';
@@ -118,6 +118,21 @@ async function maybeYield(last: number): Promise<number> {
   if (performance.now() - last <= 25) return last;
   await nextMacrotask();
   return performance.now();
+}
+
+/**
+ * tfjs frees the tensors its gradient tape keeps for the backward pass only when that pass runs, so a forward pass
+ * that throws inside `computeGradients` would leave them allocated for good. This frees them. It reads tfjs engine
+ * state (`state.activeTape`, kept until the next gradient computation) and does nothing if that is not there.
+ */
+function freeAbandonedTape(): void {
+  type TapeState = { gradientDepth?: unknown; activeTape?: Array<{ saved?: tf.Tensor[] }> | null };
+  const state = (tf.engine() as unknown as { state?: TapeState }).state;
+  if (isNil(state) || state.gradientDepth !== 0 || !Array.isArray(state.activeTape)) return;
+  for (const node of state.activeTape) {
+    if (Array.isArray(node.saved)) tf.dispose(node.saved);
+    node.saved = [];
+  }
 }
 
 function checkBatch(batch: unknown, arg: string, epoch: number, index: number): asserts batch is Batch {
@@ -251,7 +266,10 @@ export async function trainNetwork(model: tf.LayersModel, loss: LossFn, trainDat
   let lastCheckpoint: string | null = null;
 
   const applySchedule = (): void => {
-    if (schedule !== undefined) setLearningRate(optimizer, schedule(run.scheduleStep, run.baseLr as number));
+    if (schedule === undefined) return;
+    const lr = schedule(run.scheduleStep, run.baseLr as number);
+    checkNumber(FN, `the learning rate returned by options.schedule(${run.scheduleStep}, ${String(run.baseLr)})`, lr, { min: 0 });
+    setLearningRate(optimizer, lr);
   };
 
   const trainEpoch = async (epoch: number): Promise<EpochTotals> => {
@@ -274,7 +292,7 @@ export async function trainNetwork(model: tf.LayersModel, loss: LossFn, trainDat
         const ctx: StepContext = { model, loss, epoch, batch: index, random: () => rng.random() };
         // Clones share data with the variables (assign swaps the data rather than writing into it): no copy.
         saved = frozen.map((v) => tf.clone(v));
-        const { value, grads } = optimizer.computeGradients(() => {
+        const forward = (): tf.Scalar => {
           if (step === undefined) {
             const out = model.apply(batch.xs, { training: true });
             if (!(out instanceof tf.Tensor)) fail(FN, 'model', model, 'a model with a single output tensor');
@@ -289,7 +307,18 @@ export async function trainNetwork(model: tf.LayersModel, loss: LossFn, trainDat
             if (out.targets !== undefined) targets = keepTargets(out.targets);
           }
           return out.loss;
-        }, vars);
+        };
+        let computed: { value: tf.Scalar; grads: tf.NamedTensorMap };
+        try {
+          computed = optimizer.computeGradients(forward, vars);
+        } catch (e) {
+          // A forward pass that threw changes nothing: BatchNorm statistics are put back, and the tensors kept
+          // for the backward pass that will not run are freed.
+          frozen.forEach((v, i) => v.assign(saved[i] as tf.Tensor));
+          freeAbandonedTape();
+          throw e;
+        }
+        const { value, grads } = computed;
         let lossValue: number;
         try {
           lossValue = (await value.data())[0] as number;
@@ -378,8 +407,14 @@ export async function trainNetwork(model: tf.LayersModel, loss: LossFn, trainDat
             fail(FN, `options.stateful.${name}`, stateful[name], `one of the objects saved in ${cp.path} (${Object.keys(s.stateful).join(', ') || 'none'})`);
           }
         }
-        await restoreModel(model, cp.path);
-        await restoreOptimizer(optimizer, cp);
+        // Everything is read and checked before the model and optimizer change.
+        const optimizerWeights = await readOptimizerWeights(optimizer, cp);
+        try {
+          await restoreModel(model, cp.path);
+          await optimizer.setWeights(optimizerWeights);
+        } finally {
+          tf.dispose(optimizerWeights.map((w) => w.tensor));
+        }
         if (s.learningRate !== null && getLearningRate(optimizer) !== null) setLearningRate(optimizer, s.learningRate);
         run.scheduleStep = s.schedule.step;
         run.baseLr = s.schedule.baseLr ?? run.baseLr;

@@ -80,6 +80,19 @@ export function checkTensor(fn: string, arg: string, value: unknown, allowed = '
   return value;
 }
 
+/**
+ * Checks that int32 class indices all lie in `[0, k)`. Out-of-range labels would otherwise be silently
+ * wrong (a one-hot of them is all zeros: zero loss, never a hit), where PyTorch raises. Reads the labels
+ * back from the backend (B numbers).
+ */
+export function checkClassIndices(fn: string, arg: string, labels: tf.Tensor, k: number): void {
+  const values = labels.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const c = values[i] as number;
+    if (!(c >= 0 && c < k)) throw new Error(`${fn}: ${arg} must hold class indices in [0, ${k - 1}], got ${c} at index ${i}`);
+  }
+}
+
 /** Checks that a value can be iterated with `for await` (sync or async iterable). */
 export function checkIterable(fn: string, arg: string, value: unknown): void {
   const v = value as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown } | null | undefined;

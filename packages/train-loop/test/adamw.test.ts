@@ -110,6 +110,29 @@ describe('AdamW against torch.optim.AdamW + CosineAnnealingLR fixtures', () => {
     tf.dispose([p, q]);
   });
 
+  it('restores its own getWeights() in place (copies before freeing the old moments)', async () => {
+    const c = cases[1] as AdamWCase;
+    const sched = cosineAnnealing({ tMax: c.cosineT });
+    const opt = make(c);
+    const p = vec(c.p0);
+    const start = tf.memory().numTensors;
+    for (let t = 0; t < c.grads.length; t++) {
+      if (t === 2) {
+        const own = await opt.getWeights();
+        await opt.setWeights(own);
+        tf.dispose(own.filter((w) => !(w.tensor instanceof tf.Variable)).map((w) => w.tensor));
+        expect(opt.iterations).toBe(2);
+      }
+      opt.setLearningRate(sched(t, c.lr));
+      tf.tidy(() => opt.applyGradients({ [p.name]: tf.tensor1d(c.grads[t] as number[]) }));
+      expectClose(p.dataSync(), c.params[t] as number[]);
+    }
+    // Only the two moment variables remain.
+    expect(tf.memory().numTensors).toBe(start + 2);
+    opt.dispose();
+    p.dispose();
+  });
+
   it('rejects restored moments whose shape does not fit the variable', async () => {
     const opt = new AdamW();
     await opt.setWeights([

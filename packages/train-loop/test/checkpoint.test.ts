@@ -112,6 +112,9 @@ describe('checkpoints and resume', () => {
     expect(resumedOpt.iterations).toBe(straightOpt.iterations);
     expect(resumedOpt.getLearningRate()).toBeCloseTo(straightOpt.getLearningRate(), 15);
     expect(resumed.map((r) => r.epoch)).toEqual([0, 1, 2]);
+    // Total time carries on from the checkpoint: the first two records are the first run's, restored.
+    expect(resumed[2]!.totalTime).toBeCloseTo(resumed[1]!.totalTime + resumed[2]!.epochTime, 9);
+    expect(resumed[1]!.totalTime).toBeCloseTo(resumed[0]!.epochTime + resumed[1]!.epochTime, 9);
     resumed.forEach((r, i) => {
       const s = straight[i] as EpochRecord;
       expect(Math.abs(r.trainLoss - s.trainLoss)).toBeLessThan(1e-6);
@@ -197,6 +200,75 @@ describe('checkpoints and resume', () => {
     copy.dispose();
     opt.dispose();
     expect(tf.memory().numTensors).toBe(start);
+    model.dispose();
+  });
+
+  it('refuses truncated, padded, missing or inconsistent checkpoint files, naming the file, before changing the model', async () => {
+    const base = path.join(root, 'corrupt-base');
+    const opt = new AdamW();
+    await trainNetwork(mlp(D, K, 3, { bn: true }), crossEntropy, source(), { epochs: 1, optimizer: opt, checkpointDir: base, silent: true });
+    opt.dispose();
+    const latest = path.basename((await loadCheckpoint(base))!.path);
+    const damage: Array<[string, (cp: string, dir: string) => void, RegExp]> = [
+      ['weights.bin truncated', (cp) => fs.truncateSync(path.join(cp, 'weights.bin'), 10), /restoreModel: .*weights\.bin holds 10 bytes but .*model\.json describes \d+ \(truncated or corrupt\?\)/],
+      ['weights.bin padded', (cp) => fs.appendFileSync(path.join(cp, 'weights.bin'), Buffer.alloc(4)), /restoreModel: .*weights\.bin holds \d+ bytes but/],
+      ['optimizer.bin truncated', (cp) => fs.truncateSync(path.join(cp, 'optimizer.bin'), 4), /trainNetwork: .*optimizer\.bin holds 4 bytes but its manifest describes \d+/],
+      ['optimizer.bin missing', (cp) => fs.rmSync(path.join(cp, 'optimizer.bin')), /trainNetwork: .*optimizer\.bin is missing/],
+      ['model.json truncated', (cp) => fs.truncateSync(path.join(cp, 'model.json'), 20), /restoreModel: .*model\.json is not valid JSON \(truncated or corrupt\?\)/],
+      ['state.json truncated', (cp) => fs.truncateSync(path.join(cp, 'state.json'), 40), /loadCheckpoint: .*state\.json is not valid JSON/],
+      ['state.json missing', (cp) => fs.rmSync(path.join(cp, 'state.json')), /loadCheckpoint: .*state\.json is missing/],
+      ['checkpoint.json truncated', (_cp, dir) => fs.truncateSync(path.join(dir, 'checkpoint.json'), 5), /loadCheckpoint: .*checkpoint\.json is not valid JSON/],
+      ...(
+        [
+          ['epoch', 'x', /epoch must be an integer >= 0, got "x"/],
+          ['records', undefined, /records must be an array of 1 epoch records, got undefined/],
+          ['records', [], /records must be an array of 1 epoch records, got an array of length 0/],
+          ['rng', [1, 2], /rng must be four uint32 numbers, got an array of length 2/],
+          ['schedule', { step: -1, baseLr: 0.1 }, /schedule must be \{step: integer >= 0, baseLr: number \| null\}/],
+        ] as Array<[string, unknown, RegExp]>
+      ).map(([field, value, message]): [string, (cp: string) => void, RegExp] => [
+        `state.json ${field}`,
+        (cp) => {
+          const file = path.join(cp, 'state.json');
+          const state = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+          state[field] = value;
+          fs.writeFileSync(file, JSON.stringify(state));
+        },
+        new RegExp(`loadCheckpoint: .*state\\.json is corrupt: ${message.source}`),
+      ]),
+    ];
+    for (const [i, [label, hurt, message]] of damage.entries()) {
+      const dir = path.join(root, `corrupt-${i}`);
+      fs.cpSync(base, dir, { recursive: true });
+      hurt(path.join(dir, latest), dir);
+      const model = mlp(D, K, 4, { bn: true });
+      const before = weightValues(model);
+      const o = new AdamW();
+      const start = tf.memory().numTensors;
+      await expect(trainNetwork(model, crossEntropy, source(), { epochs: 2, optimizer: o, checkpointDir: dir, resume: true, silent: true })).rejects.toThrow(message);
+      expect({ label, unchanged: maxAbsDiff(weightValues(model), before) === 0, leaked: tf.memory().numTensors - start }).toEqual({ label, unchanged: true, leaked: 0 });
+      o.dispose();
+      model.dispose();
+    }
+  });
+
+  it('ignores what an interrupted write left behind, and prunes it at the next checkpoint', async () => {
+    const dir = path.join(root, 'interrupted');
+    const opt = new AdamW();
+    const model = mlp(D, K, 3);
+    await trainNetwork(model, crossEntropy, source(), { epochs: 1, optimizer: opt, checkpointDir: dir, silent: true });
+    const good = (await loadCheckpoint(dir))!;
+    // A crash mid-write: a half-written temporary directory, and a finished directory the pointer never named.
+    fs.mkdirSync(path.join(dir, '.tmp-epoch-0001-deadbeef'));
+    fs.writeFileSync(path.join(dir, '.tmp-epoch-0001-deadbeef', 'state.json'), '{"format":');
+    fs.cpSync(good.path, path.join(dir, 'epoch-0001-feedface'), { recursive: true });
+    expect((await loadCheckpoint(dir))!.path).toBe(good.path);
+    const records = await trainNetwork(model, crossEntropy, source(), { epochs: 2, optimizer: opt, checkpointDir: dir, resume: true, silent: true });
+    expect(records.map((r) => r.epoch)).toEqual([0, 1]);
+    const latest = (await loadCheckpoint(dir))!;
+    expect(latest.state.epoch).toBe(1);
+    expect(fs.readdirSync(dir).sort()).toEqual(['checkpoint.json', path.basename(latest.path)]);
+    opt.dispose();
     model.dispose();
   });
 

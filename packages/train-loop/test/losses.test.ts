@@ -127,6 +127,19 @@ describe('crossEntropy', () => {
     });
   });
 
+  it('rejects class indices outside [0, K) instead of silently scoring them 0 (PyTorch raises too)', () => {
+    tf.tidy(() => {
+      const logits = tf.zeros([2, 3]);
+      const ok = tf.tensor1d([0, 2], 'int32');
+      expect(() => crossEntropy(tf.tensor1d([0, 3], 'int32'), logits)).toThrow(/crossEntropy: targets must hold class indices in \[0, 2\], got 3 at index 1/);
+      expect(() => crossEntropy({ yi: ok, yj: tf.tensor1d([-1, 0], 'int32'), lambda: 0.5 }, logits)).toThrow(
+        /crossEntropy: targets.yj must hold class indices in \[0, 2\], got -1 at index 0/,
+      );
+      expect(() => accuracy(tf.tensor1d([5, 0], 'int32'), logits)).toThrow(/accuracy: targets must hold class indices in \[0, 2\], got 5 at index 0/);
+      expect(() => accuracy({ yi: tf.tensor1d([0, 3], 'int32'), yj: ok, lambda: 0.5 }, logits)).toThrow(/accuracy: targets.yi must hold class indices/);
+    });
+  });
+
   it('rejects bad input with messages naming the argument', () => {
     tf.tidy(() => {
       const logits = tf.zeros([2, 3]);
@@ -169,6 +182,22 @@ describe('accuracy', () => {
       expect(accuracy({ ...targets, lambda: 0.7 }, p)).toBeCloseTo(one, 6);
       const per = yi.reduce((s, _, b) => s + lam[b]! * hit(yi, b) + (1 - lam[b]!) * hit(yj, b), 0) / 6;
       expect(accuracy({ ...targets, lambda: tf.tensor1d(lam) }, p)).toBeCloseTo(per, 6);
+    });
+  });
+
+  it('weights each side by its own λ when the two sides score differently', () => {
+    // Targets built from the predictions, so the hit counts differ (yi: 4 of 6, yj: 1 of 6) and a swapped λ shows.
+    const yi2 = pred.map((p, b) => (b < 4 ? p : (p + 1) % 3));
+    const yj2 = pred.map((p, b) => (b === 0 ? p : (p + 2) % 3));
+    tf.tidy(() => {
+      const p = tf.tensor2d(logits);
+      const targets = { yi: tf.tensor1d(yi2, 'int32'), yj: tf.tensor1d(yj2, 'int32') };
+      expect(accuracy(targets.yi, p)).toBeCloseTo(4 / 6, 6);
+      expect(accuracy(targets.yj, p)).toBeCloseTo(1 / 6, 6);
+      expect(accuracy({ ...targets, lambda: 0.7 }, p)).toBeCloseTo(0.7 * (4 / 6) + 0.3 * (1 / 6), 6);
+      // Soft targets: the arg-max class counts (here the 0.6 entry, not the row's smallest or first entry).
+      const soft = tf.tensor2d(yi2.map((c) => [0, 1, 2].map((k) => (k === c ? 0.6 : k === (c + 1) % 3 ? 0.3 : 0.1))));
+      expect(accuracy(soft, p)).toBeCloseTo(4 / 6, 6);
     });
   });
 

@@ -70,6 +70,12 @@ describe('stepDecay, linearWarmup and composition', () => {
       const warm = 0.5 + 0.5 * Math.min(t, 2) / 2;
       expect(s(t, 0.1)).toBeCloseTo((0.1 * warm * (1 + Math.cos((Math.PI * t) / 8))) / 2, 15);
     });
+    // With eta_min > 0 the order matters: the warm-up output is the cosine's base rate.
+    const ordered = chainSchedules(linearWarmup({ steps: 2, startFactor: 0.5 }), cosineAnnealing({ tMax: 8, etaMin: 0.01 }));
+    [0, 1, 3].forEach((t) => {
+      const base = 0.1 * (0.5 + (0.5 * Math.min(t, 2)) / 2);
+      expect(ordered(t, 0.1)).toBeCloseTo(0.01 + ((base - 0.01) * (1 + Math.cos((Math.PI * t) / 8))) / 2, 15);
+    });
   });
 });
 

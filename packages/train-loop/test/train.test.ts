@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { AdamW } from '../src/adamw';
+import { getLearningRate, setLearningRate } from '../src/learningRate';
 import { crossEntropy } from '../src/losses';
 import type { EpochRecord } from '../src/records';
 import { cosineAnnealing } from '../src/schedules';
@@ -215,6 +216,30 @@ describe('trainNetwork', () => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
+  it('scores a custom step against the targets it returns, not the batch labels', async () => {
+    const model = linearModel();
+    const [kernel, bias] = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const train = data(8, 3, 4, false);
+    const opt = tf.train.sgd(0);
+    const [r] = await trainNetwork(model, crossEntropy, train, {
+      optimizer: opt,
+      scores: { Accuracy: accuracy },
+      silent: true,
+      step: (batch, ctx) => {
+        const predictions = ctx.model.apply(batch.xs, { training: true }) as tf.Tensor;
+        const targets = reverseMix(batch, 0.3).ys;
+        return { loss: ctx.loss(targets, predictions), predictions, targets };
+      },
+    });
+    const partner = (i: number): { j: number; lam: number } => ({ j: Math.floor(i / 4) * 4 + 3 - (i % 4), lam: 0.3 });
+    const expected = linearStats(kernel!, bias!, train.x, train.y, partner);
+    expect(Math.abs((r as EpochRecord).trainLoss - expected.loss)).toBeLessThan(1e-5);
+    expect((r as EpochRecord).trainScores.Accuracy).toBeCloseTo(expected.acc, 6);
+    // Control: the same predictions scored against the plain labels give another number.
+    expect(Math.abs(linearStats(kernel!, bias!, train.x, train.y).acc - expected.acc)).toBeGreaterThan(0.05);
+    opt.dispose();
+  });
+
   it('reports null train scores when a custom step returns only a loss', async () => {
     const opt = new AdamW();
     const [r] = await trainNetwork(mlp(D, K, 1), crossEntropy, data(8, 1, 4), {
@@ -323,6 +348,19 @@ describe('trainNetwork', () => {
     opt.dispose();
   });
 
+  it('reads and sets the learning rate of AdamW and of tfjs optimizers, rejecting bad rates', () => {
+    const adamw = new AdamW({ learningRate: 0.02 });
+    const sgd = tf.train.sgd(0.1);
+    const adam = tf.train.adam(0.01);
+    expect([adamw, sgd, adam].map(getLearningRate)).toEqual([0.02, 0.1, 0.01]);
+    [adamw, sgd, adam].forEach((o) => setLearningRate(o, 0.5));
+    expect([adamw, sgd, adam].map(getLearningRate)).toEqual([0.5, 0.5, 0.5]);
+    expect(() => setLearningRate(sgd, Number.NaN)).toThrow(/setLearningRate: lr must be a finite number >= 0, got NaN/);
+    expect(() => setLearningRate(adam, -1)).toThrow(/setLearningRate: lr must be a finite number >= 0, got -1/);
+    expect(getLearningRate(sgd)).toBe(0.5);
+    [adamw, sgd, adam].forEach((o) => o.dispose());
+  });
+
   it('validates its arguments with messages naming the argument and the allowed values', async () => {
     const model = mlp(D, K, 1);
     const src = data(4, 1, 4);
@@ -337,7 +375,44 @@ describe('trainNetwork', () => {
       [() => trainNetwork(model, crossEntropy, src, { optimizer: {} as tf.Optimizer }), /trainNetwork: options.optimizer must be a tf.Optimizer, got an object/],
       [() => trainNetwork(model, crossEntropy, src, { stateful: { d: {} as never } }), /trainNetwork: options.stateful.d must be an object with getState\(\) and setState\(state\), got an object/],
       [() => trainNetwork(model, crossEntropy, [{ xs: tf.zeros([1, D]) } as Batch]), /trainNetwork: trainData \(epoch 0, batch 0\) must be a batch \{xs: Tensor, ys: Tensor \| \{yi, yj, lambda\}\}, got an object/],
+      [
+        () => trainNetwork(model, crossEntropy, data(4, 1, 4), { optimizer: tf.train.sgd(0.1), schedule: () => Number.NaN }),
+        /trainNetwork: the learning rate returned by options.schedule\(0, 0.1\) must be a finite number >= 0, got NaN/,
+      ],
     ];
     for (const [f, message] of cases) await expect(f()).rejects.toThrow(message);
+  });
+
+  it('stops on labels outside the model output classes, naming the loss and the index, changing nothing and leaking nothing', async () => {
+    const model = mlp(D, K, 1, { bn: true }); // the forward pass moves BatchNorm statistics before the loss throws
+    const start = tf.memory().numTensors;
+    const opt = new AdamW();
+    const train = data(8, 1, 4);
+    let afterFirst: number[][] = [];
+    train.transform = (b, _e, i) => {
+      if (i !== 1) return b;
+      afterFirst = weightValues(model);
+      const ys = tf.tidy(() => tf.add(b.ys as tf.Tensor, tf.scalar(K, 'int32')));
+      tf.dispose(b.ys as tf.Tensor);
+      return { xs: b.xs, ys };
+    };
+    await expect(trainNetwork(model, crossEntropy, train, { optimizer: opt, silent: true })).rejects.toThrow(/crossEntropy: targets must hold class indices in \[0, 2\], got [3-5] at index 0/);
+    expect(maxAbsDiff(weightValues(model), afterFirst)).toBe(0); // the bad batch changed nothing
+    opt.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+    // The same for a custom step that throws after its forward pass.
+    const err = await trainNetwork(model, crossEntropy, data(8, 1, 4), {
+      optimizer: opt,
+      silent: true,
+      step: (batch, ctx) => {
+        ctx.model.apply(batch.xs, { training: true });
+        throw new Error('step failed');
+      },
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('step failed');
+    expect(maxAbsDiff(weightValues(model), afterFirst)).toBe(0);
+    opt.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+    model.dispose();
   });
 });
