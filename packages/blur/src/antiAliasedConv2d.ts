@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 
 import { BlurPool } from './layers/BlurPool';
 import { BLUR_PADDINGS, type BlurPadding } from './padding';
-import { assertOneOf, assertPositiveInt } from './validate';
+import { assertOneOf, assertOptions, assertPositiveInt } from './validate';
+
+const OPTION_KEYS = ['filters', 'kernelSize', 'strides', 'activation', 'batchNorm', 'blurKernelSize', 'blurPadding', 'name'] as const;
 
 /** Options of {@link antiAliasedConv2d}. */
 export interface AntiAliasedConv2dOptions {
@@ -10,7 +12,7 @@ export interface AntiAliasedConv2dOptions {
   filters: number;
   /** Convolution window. Default 3. */
   kernelSize?: number;
-  /** The downsampling the strided convolution would have done; it moves to the blur. Default 2. */
+  /** The downsampling the strided convolution would have done; it moves to the blur. Default 2. With 1 no blur is added. */
   strides?: number;
   /** Activation between the normalisation and the blur (a tfjs activation name). Default `'relu'`. */
   activation?: string;
@@ -49,6 +51,8 @@ export function antiAliasedConv2d(input: tf.SymbolicTensor, options: AntiAliased
   if (!(input instanceof tf.SymbolicTensor)) {
     throw new Error(`${fn}: input must be a tf.SymbolicTensor (from tf.input or a layer's apply), got ${typeof input}.`);
   }
+  if (options === undefined) throw new Error(`${fn}: options are required (at least { filters }).`);
+  assertOptions(fn, options, OPTION_KEYS);
   const {
     filters,
     kernelSize = 3,

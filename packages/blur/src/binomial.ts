@@ -1,5 +1,8 @@
 import { assertPositiveInt } from './validate';
 
+/** The largest filter {@link binomialFilter} builds: the row is computed in doubles, whose range ends near 2^1024. */
+export const MAX_BINOMIAL_SIZE = 1000;
+
 /**
  * The normalised binomial filter of length `size`: `C(size-1, i) / 2^(size-1)` for `i = 0..size-1`.
  *
@@ -17,8 +20,11 @@ import { assertPositiveInt } from './validate';
  */
 export function binomialFilter(size: number): number[] {
   assertPositiveInt('binomialFilter', 'size', size);
+  if (size > MAX_BINOMIAL_SIZE) {
+    throw new Error(`binomialFilter: size must be at most ${MAX_BINOMIAL_SIZE} (the row is computed in doubles), got ${size}.`);
+  }
   const n = size - 1;
-  // Build the row of Pascal's triangle multiplicatively; exact in doubles up to size ~ 1000.
+  // Pascal's row built multiplicatively: exact in doubles up to size 53, correctly rounded-ish beyond.
   const taps: number[] = [1];
   for (let i = 1; i <= n; i++) taps.push(((taps[i - 1] as number) * (n - i + 1)) / i);
   const total = 2 ** n;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { binomialFilter } from './binomial';
 import { BLUR_PADDINGS, padAxis, paddingAmounts, type BlurPadding } from './padding';
-import { assertFloatTensor, assertOneOf, assertPositiveInt } from './validate';
+import { assertFloatTensor, assertOneOf, assertOptions, assertPositiveInt } from './validate';
 
 /** Options of {@link blur} and the {@link BlurPool} layer. */
 export interface BlurOptions {
@@ -21,6 +21,9 @@ export interface BlurOptions {
 export type ResolvedBlurOptions = Required<BlurOptions>;
 
 const LAYOUT = '[B, W, C], [B, H, W, C] or [B, D, H, W, C]';
+
+/** The keys of {@link BlurOptions}. */
+export const BLUR_OPTION_KEYS: readonly (keyof BlurOptions)[] = ['kernelSize', 'stride', 'padding'];
 
 /** Fills in defaults and validates; `fn` names the caller in error messages. */
 export function resolveBlurOptions(fn: string, options: BlurOptions = {}): ResolvedBlurOptions {
@@ -44,8 +47,14 @@ export function blurredLength(n: number | null, options: ResolvedBlurOptions): n
 /**
  * Checks that every spatial axis of `shape` (all but the first and last) is large enough for the
  * filter: at least `kernelSize` under `'valid'`, larger than the mirrored border under `'reflect'`.
+ * `what` names the checked tensor in the message (default `shape [..]`, the input itself).
  */
-export function assertSpatialFits(fn: string, shape: readonly (number | null)[], options: ResolvedBlurOptions): void {
+export function assertSpatialFits(
+  fn: string,
+  shape: readonly (number | null)[],
+  options: ResolvedBlurOptions,
+  what = `shape [${shape.join(', ')}]`,
+): void {
   const { kernelSize, padding } = options;
   const [before, after] = paddingAmounts(kernelSize, padding);
   for (let axis = 1; axis < shape.length - 1; axis++) {
@@ -53,14 +62,14 @@ export function assertSpatialFits(fn: string, shape: readonly (number | null)[],
     if (n === null || n === undefined) continue;
     if (padding === 'valid' && n < kernelSize) {
       throw new Error(
-        `${fn}: x is too small for kernelSize ${kernelSize} under padding 'valid': spatial axis ${axis} of shape ` +
-          `[${shape.join(', ')}] has ${n} cells, needs at least ${kernelSize} (or use padding 'same' or 'reflect').`,
+        `${fn}: x is too small for kernelSize ${kernelSize} under padding 'valid': spatial axis ${axis} of ${what} ` +
+          `has ${n} cells, needs at least ${kernelSize} (or use padding 'same' or 'reflect').`,
       );
     }
     if (padding === 'reflect' && n <= Math.max(before, after)) {
       throw new Error(
-        `${fn}: x is too small for kernelSize ${kernelSize} under padding 'reflect': spatial axis ${axis} of shape ` +
-          `[${shape.join(', ')}] has ${n} cells, needs more than ${Math.max(before, after)} to mirror (or use padding 'same').`,
+        `${fn}: x is too small for kernelSize ${kernelSize} under padding 'reflect': spatial axis ${axis} of ${what} ` +
+          `has ${n} cells, needs more than ${Math.max(before, after)} to mirror (or use padding 'same').`,
       );
     }
   }
@@ -115,6 +124,7 @@ function blurAxis(x: tf.Tensor, axis: number, options: ResolvedBlurOptions): tf.
 export function blur<T extends tf.Tensor3D | tf.Tensor4D | tf.Tensor5D>(x: T, options: BlurOptions = {}): T {
   const fn = 'blur';
   assertFloatTensor(fn, x, [3, 4, 5], LAYOUT);
+  assertOptions(fn, options, BLUR_OPTION_KEYS);
   const resolved = resolveBlurOptions(fn, options);
   assertSpatialFits(fn, x.shape, resolved);
   return tf.tidy(() => {

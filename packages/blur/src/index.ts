@@ -1,4 +1,4 @@
-export { binomialFilter } from './binomial';
+export { binomialFilter, MAX_BINOMIAL_SIZE } from './binomial';
 export { blur, type BlurOptions } from './blur';
 export { maxBlurPool2d, type MaxBlurPoolOptions } from './maxBlurPool';
 export { type BlurPadding } from './padding';

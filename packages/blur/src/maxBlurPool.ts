@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { assertSpatialFits, blur, blurredLength, resolveBlurOptions, type ResolvedBlurOptions } from './blur';
 import type { BlurPadding } from './padding';
-import { assertFloatTensor, assertPositiveInt, assertPositiveNumber } from './validate';
+import { assertFloatTensor, assertOptions, assertPositiveInt, assertPositiveNumber } from './validate';
 
 /** Options of {@link maxBlurPool2d} and the {@link MaxBlurPool2D} layer. */
 export interface MaxBlurPoolOptions {
@@ -12,6 +12,21 @@ export interface MaxBlurPoolOptions {
   ratio?: number;
   /** Padding of the blur step (see {@link BlurOptions.padding}). Default `'valid'`, which keeps `maxPooling2d`'s output size. */
   padding?: BlurPadding;
+}
+
+/** The keys of {@link MaxBlurPoolOptions}. */
+export const MAX_BLUR_POOL_OPTION_KEYS: readonly (keyof MaxBlurPoolOptions)[] = ['poolSize', 'ratio', 'padding'];
+
+/**
+ * Checks that the stride-1 max pool's output of an input of shape `shape` is large enough for the
+ * blur; the message names the input shape and how the blur's kernel came about.
+ */
+export function assertMaxBlurPoolFits(fn: string, shape: readonly (number | null)[], options: ResolvedMaxBlurPoolOptions): void {
+  const pooled = shape.map((n, axis) => (axis === 0 || axis === shape.length - 1 ? n : maxPooledLength(n, options.poolSize)));
+  const what =
+    `the stride-1 max pool's output [${pooled.join(', ')}] (from x of shape [${shape.join(', ')}]; ` +
+    `the blur's kernelSize is floor(ratio * poolSize) = floor(${options.ratio} * ${options.poolSize}))`;
+  assertSpatialFits(fn, pooled, maxBlurPoolBlurOptions(options), what);
 }
 
 /** {@link MaxBlurPoolOptions} with every default filled in. */
@@ -71,11 +86,11 @@ export function maxBlurPoolOutputShape(
 export function maxBlurPool2d(x: tf.Tensor4D, options: MaxBlurPoolOptions = {}): tf.Tensor4D {
   const fn = 'maxBlurPool2d';
   assertFloatTensor(fn, x, [4], '[B, H, W, C]');
+  assertOptions(fn, options, MAX_BLUR_POOL_OPTION_KEYS);
   const resolved = resolveMaxBlurPoolOptions(fn, options);
   const { poolSize } = resolved;
   const blurOptions = maxBlurPoolBlurOptions(resolved);
-  const pooledShape = x.shape.map((n, axis) => (axis === 1 || axis === 2 ? maxPooledLength(n, poolSize) : n));
-  assertSpatialFits(fn, pooledShape, blurOptions);
+  assertMaxBlurPoolFits(fn, x.shape, resolved);
   return tf.tidy(() => {
     const half = Math.floor(poolSize / 2);
     // Explicit padding: tfjs pools only over real cells, so padding acts as -Infinity (never wins).

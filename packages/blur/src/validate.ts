@@ -45,6 +45,43 @@ export function assertFloatTensor(fn: string, x: unknown, ranks: readonly number
   }
 }
 
+/**
+ * Throws unless `options` is `undefined` or a plain object whose keys are all in `allowed`: a
+ * misspelt option (`strides` for `stride`) or a bare number (`maxBlurPool2d(x, 3)`) would
+ * otherwise be ignored and the defaults used without a word.
+ */
+export function assertOptions(fn: string, options: unknown, allowed: readonly string[]): void {
+  if (options === undefined) return;
+  const list = allowed.map((a) => `'${a}'`).join(', ');
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof tf.Tensor) {
+    throw new Error(`${fn}: options must be an object with some of the keys ${list}, got ${describe(options)}.`);
+  }
+  const unknown = Object.keys(options).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw new Error(`${fn}: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; the options are ${list}.`);
+  }
+}
+
+/**
+ * Layer form of {@link assertOptions}: layer arguments also carry tfjs's own keys (`name`,
+ * `inputShape`, `dtype`, and whatever a saved config holds), so only near misses of the layer's
+ * options (`strides`, `kernel_size`, `pool_size`, `Padding`) are rejected.
+ */
+export function assertNoMisspeltOptions(fn: string, args: unknown, options: readonly string[]): void {
+  if (args === undefined) return;
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+    throw new Error(`${fn}: the constructor takes an object of options, got ${describe(args)}.`);
+  }
+  const norm = (key: string) => key.toLowerCase().replace(/_/g, '').replace(/s$/, '');
+  for (const key of Object.keys(args)) {
+    if (options.includes(key)) continue;
+    const meant = options.find((o) => norm(o) === norm(key));
+    if (meant !== undefined) {
+      throw new Error(`${fn}: unknown option '${key}', did you mean '${meant}'? The options are ${options.map((o) => `'${o}'`).join(', ')}.`);
+    }
+  }
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (value === undefined) return 'undefined';

@@ -4,7 +4,7 @@ import { blur, type BlurOptions } from '../src';
 import { blur2dDense } from '../src/blur';
 import blurCases from './fixtures/blur.json';
 import gradCases from './fixtures/blurGrad.json';
-import { expectClose, expectNoLeak, flat, seededTensor } from './helpers';
+import { expectClose, expectNoLeak, flat, naiveBlur, seededTensor } from './helpers';
 
 interface BlurCase {
   input_shape: number[];
@@ -40,7 +40,9 @@ describe('blur: PyTorch golden values', () => {
   it.each((gradCases as GradCase[]).map((c) => [label(c), c] as const))('gradient %s', (_name, c) => {
     const x = tf.tensor(flat(c.input), c.input_shape) as tf.Tensor as AnyRank;
     const options = { kernelSize: c.kernelSize, stride: c.stride, padding: c.padding };
-    const upstream = tf.tensor(flat(c.upstream), blur(x, options).shape);
+    const probe = blur(x, options);
+    const upstream = tf.tensor(flat(c.upstream), probe.shape);
+    probe.dispose();
     const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(blur(v as AnyRank, options), upstream)))(x);
     expect(g.shape).toEqual(c.input_shape);
     expectClose(g.dataSync(), flat(c.grad));
@@ -128,6 +130,54 @@ describe('blur: independent math', () => {
   });
 });
 
+describe('blur: a naive reference at the size limits', () => {
+  // The smallest inputs each padding accepts: n = k under 'valid', n = after + 1 under 'reflect'
+  // (torch's reflect needs pad < n), a single cell under 'same'. Values and gradients come from
+  // naiveBlur, written from the definition; the gradient of <blur(x), u> is, blur being linear,
+  // sum_o u[o] * blur(e_i)[o] for each basis input e_i.
+  const cases: [number[], { kernelSize: number; stride: number; padding: 'valid' | 'same' | 'reflect' }][] = [
+    [[2, 5, 2], { kernelSize: 5, stride: 2, padding: 'valid' }],
+    [[1, 4, 6, 1], { kernelSize: 4, stride: 1, padding: 'valid' }],
+    [[2, 3, 1], { kernelSize: 4, stride: 1, padding: 'reflect' }],
+    [[1, 3, 4, 2], { kernelSize: 5, stride: 2, padding: 'reflect' }],
+    [[1, 4, 5, 1], { kernelSize: 6, stride: 3, padding: 'reflect' }],
+    [[1, 2, 3, 2, 1], { kernelSize: 3, stride: 1, padding: 'reflect' }],
+    [[1, 1, 3, 1], { kernelSize: 4, stride: 2, padding: 'same' }],
+    [[1, 2, 2, 3, 1], { kernelSize: 2, stride: 2, padding: 'same' }],
+  ];
+  it.each(cases.map(([shape, o]) => [`[${shape}] k=${o.kernelSize} s=${o.stride} ${o.padding}`, shape, o] as const))(
+    '%s: forward and gradient',
+    (_name, shape, options) => {
+      const x = seededTensor(shape, 31) as AnyRank;
+      const xs = Array.from(x.dataSync());
+      const expected = naiveBlur(xs, shape, options);
+      const y = blur(x, options);
+      expect(y.shape).toEqual(expected.shape);
+      expectClose(y.dataSync(), expected.values, 0, 1e-6);
+      const u = seededTensor(y.shape, 37);
+      const us = u.dataSync();
+      const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(blur(v as AnyRank, options), u)))(x);
+      const expectedGrad = xs.map((_, i) => {
+        const basis = xs.map((__, j) => (i === j ? 1 : 0));
+        return naiveBlur(basis, shape, options).values.reduce((acc, v, o) => acc + v * (us[o] as number), 0);
+      });
+      expectClose(g.dataSync(), expectedGrad, 0, 1e-6);
+      tf.dispose([x, y, u, g]);
+    },
+  );
+
+  it.each([
+    [[1, 4, 1], { kernelSize: 5, padding: 'valid' }, /blur: x is too small for kernelSize 5 under padding 'valid'.*has 4 cells, needs at least 5/],
+    [[1, 6, 4, 1], { kernelSize: 5, padding: 'valid' }, /blur: x is too small for kernelSize 5 under padding 'valid': spatial axis 2 of shape \[1, 6, 4, 1\]/],
+    [[1, 2, 1], { kernelSize: 4, padding: 'reflect' }, /blur: x is too small for kernelSize 4 under padding 'reflect'.*has 2 cells, needs more than 2/],
+    [[1, 5, 3, 5, 1], { kernelSize: 6, padding: 'reflect' }, /blur: x is too small for kernelSize 6 under padding 'reflect': spatial axis 2 .*has 3 cells, needs more than 3/],
+  ] as [number[], BlurOptions, RegExp][])('rejects %p with %p, one cell below the limit', (shape, options, message) => {
+    const x: tf.Tensor = tf.zeros(shape);
+    expect(() => blur(x as AnyRank, options)).toThrow(message);
+    x.dispose();
+  });
+});
+
 describe('blur: resources and errors', () => {
   it('leaves no tensor behind, forward or backward, in every padding mode', async () => {
     const x = seededTensor([2, 6, 6, 2], 3) as tf.Tensor4D;
@@ -151,6 +201,17 @@ describe('blur: resources and errors', () => {
   ])('rejects %p', (options, message) => {
     const x = x4();
     expect(() => blur(x, options as BlurOptions)).toThrow(message);
+    x.dispose();
+  });
+
+  it.each([
+    [5, /blur: options must be an object with some of the keys 'kernelSize', 'stride', 'padding', got 5/],
+    [null, /blur: options must be an object.*got null/],
+    [{ strides: 1 }, /blur: unknown option 'strides'; the options are 'kernelSize', 'stride', 'padding'/],
+    [{ kernel_size: 5, padding: 'same' }, /blur: unknown option 'kernel_size'/],
+  ])('rejects options %p instead of falling back to the defaults', (options, message) => {
+    const x = x4();
+    expect(() => blur(x, options as unknown as BlurOptions)).toThrow(message);
     x.dispose();
   });
 

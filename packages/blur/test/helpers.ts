@@ -46,3 +46,85 @@ export function seededTensor(shape: number[], seed: number, scale = 1): tf.Tenso
   for (let i = 0; i < size; i++) values[i] = (next() * 2 - 1) * scale;
   return tf.tensor(values, shape);
 }
+
+/** Row k-1 of Pascal's triangle by integer addition, divided by 2^(k-1): the filter by its definition. */
+export function pascalTaps(k: number): number[] {
+  let row = [1];
+  for (let r = 1; r < k; r++) row = Array.from({ length: r + 1 }, (_, i) => (row[i - 1] ?? 0) + (row[i] ?? 0));
+  return row.map((c) => c / 2 ** (k - 1));
+}
+
+/** Every multi-index of an array of shape `dims`, in row-major order. */
+function* multiIndices(dims: readonly number[]): Generator<number[]> {
+  const total = dims.reduce((p, n) => p * n, 1);
+  for (let flatIndex = 0; flatIndex < total; flatIndex++) {
+    const idx = new Array<number>(dims.length);
+    let rest = flatIndex;
+    for (let a = dims.length - 1; a >= 0; a--) {
+      idx[a] = rest % (dims[a] as number);
+      rest = Math.floor(rest / (dims[a] as number));
+    }
+    yield idx;
+  }
+}
+
+function rowMajor(idx: readonly number[], shape: readonly number[]): number {
+  return idx.reduce((acc, v, a) => acc * (shape[a] as number) + v, 0);
+}
+
+/**
+ * Naive channels-last N-D blur, written from the definition and sharing no code with the package:
+ * out[o] = sum over the k^d window of prod(taps) * padded x, where padded cell q of an axis of n
+ * cells reads x[q - before] inside, nothing (zero) outside under `'same'`, and the mirror image
+ * x[-j] / x[2(n-1) - j] (edge not repeated, as torch's 'reflect') under `'reflect'`.
+ */
+export function naiveBlur(
+  x: ArrayLike<number>,
+  shape: readonly number[],
+  { kernelSize: k, stride, padding }: { kernelSize: number; stride: number; padding: 'valid' | 'same' | 'reflect' },
+): { values: number[]; shape: number[] } {
+  const spatial = shape.slice(1, -1);
+  const before = padding === 'valid' ? 0 : Math.floor((k - 1) / 2);
+  const after = padding === 'valid' ? 0 : k - 1 - before;
+  const outSpatial = spatial.map((n) => Math.floor((n + before + after - k) / stride) + 1);
+  const outShape = [shape[0] as number, ...outSpatial, shape[shape.length - 1] as number];
+  const taps = pascalTaps(k);
+  const source = (q: number, n: number): number => {
+    const j = q - before;
+    if (j >= 0 && j < n) return j;
+    if (padding !== 'reflect') return -1;
+    return j < 0 ? -j : 2 * (n - 1) - j;
+  };
+  const values: number[] = [];
+  for (const out of multiIndices(outShape)) {
+    let sum = 0;
+    for (const t of multiIndices(spatial.map(() => k))) {
+      const src = t.map((ta, a) => source((out[a + 1] as number) * stride + ta, spatial[a] as number));
+      if (src.some((j) => j < 0)) continue;
+      const weight = t.reduce((p, ta) => p * (taps[ta] as number), 1);
+      sum += weight * (x[rowMajor([out[0] as number, ...src, out[out.length - 1] as number], shape)] as number);
+    }
+    values.push(sum);
+  }
+  return { values, shape: outShape };
+}
+
+/** Naive max pool of `[B, H, W, C]`: window p, stride 1, p//2 cells of padding on both sides that never win. */
+export function naiveMaxPoolStride1(x: ArrayLike<number>, shape: readonly number[], p: number): { values: number[]; shape: number[] } {
+  const [b, h, w, c] = shape as [number, number, number, number];
+  const half = Math.floor(p / 2);
+  const outShape = [b, h + 2 * half - p + 1, w + 2 * half - p + 1, c];
+  const values: number[] = [];
+  for (const [ob, oi, oj, oc] of multiIndices(outShape) as Generator<[number, number, number, number]>) {
+    let best = -Infinity;
+    for (let di = 0; di < p; di++) {
+      for (let dj = 0; dj < p; dj++) {
+        const i = oi + di - half;
+        const j = oj + dj - half;
+        if (i >= 0 && i < h && j >= 0 && j < w) best = Math.max(best, x[rowMajor([ob, i, j, oc], shape)] as number);
+      }
+    }
+    values.push(best);
+  }
+  return { values, shape: outShape };
+}

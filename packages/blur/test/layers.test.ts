@@ -70,6 +70,43 @@ describe('BlurPool and MaxBlurPool2D layers', () => {
     );
   });
 
+  it('reject near misses of their options (which tfjs would ignore) but take the usual layer arguments', () => {
+    expect(() => new BlurPool({ strides: 1 } as never)).toThrow(/BlurPool: unknown option 'strides', did you mean 'stride'\?/);
+    expect(() => new BlurPool({ kernel_size: 5 } as never)).toThrow(/BlurPool: unknown option 'kernel_size', did you mean 'kernelSize'\?/);
+    expect(() => new MaxBlurPool2D({ pool_size: 3 } as never)).toThrow(/MaxBlurPool2D: unknown option 'pool_size', did you mean 'poolSize'\?/);
+    expect(() => new MaxBlurPool2D(3 as never)).toThrow(/MaxBlurPool2D: the constructor takes an object of options, got 3/);
+    const layer = new BlurPool({ name: 'aa_blur', inputShape: [8, 8, 3], trainable: false, stride: 1 });
+    expect(layer.name).toBe('aa_blur');
+    expect(layer.computeOutputShape([null, 8, 8, 3])).toEqual([null, 8, 8, 3]);
+  });
+
+  it('refuse to load a saved config that lacks an option or holds a bad one (a corrupted file)', async () => {
+    const model = tf.sequential({
+      layers: [new BlurPool({ inputShape: [8, 8, 1], kernelSize: 4, stride: 2, padding: 'same' }), new MaxBlurPool2D({ padding: 'reflect' })],
+    });
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const edited = (edit: (layers: { className: string; config: Record<string, unknown> }[]) => void) => {
+      const topology = JSON.parse(JSON.stringify(saved?.modelTopology));
+      edit(topology.config.layers);
+      return tf.loadLayersModel(tf.io.fromMemory({ ...saved, modelTopology: topology }));
+    };
+    (await edited(() => undefined)).dispose();
+    await expect(edited((layers) => delete layers[0]?.config.padding)).rejects.toThrow(/BlurPool.fromConfig: the saved config lacks 'padding'/);
+    await expect(edited((layers) => delete layers[1]?.config.ratio)).rejects.toThrow(/MaxBlurPool2D.fromConfig: the saved config lacks 'ratio'/);
+    await expect(
+      edited((layers) => {
+        if (layers[0]) layers[0].config.kernelSize = 2.5;
+      }),
+    ).rejects.toThrow(/BlurPool: kernelSize must be a positive integer/);
+    model.dispose();
+  });
+
   it('save and load inside a model with identical outputs', async () => {
     const input = tf.input({ shape: [12, 12, 3] });
     let x = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: 'glorotUniform' }).apply(input) as tf.SymbolicTensor;
@@ -147,8 +184,24 @@ describe('antiAliasedConv2d (exercise 2)', () => {
     model.dispose();
   });
 
+  it("uses PyTorch's BatchNorm2d defaults and adds no blur at stride 1", () => {
+    const input = tf.input({ shape: [8, 8, 3] });
+    const strided = tf.model({ inputs: input, outputs: antiAliasedConv2d(input, { filters: 4, name: 's2' }) });
+    // PyTorch's momentum 0.1 weights the new batch statistic; tfjs's momentum weights the running value: 1 - 0.1.
+    expect(strided.getLayer('s2_bn').getConfig()).toMatchObject({ epsilon: 1e-5, momentum: 0.9 });
+    expect(strided.getLayer('s2_conv').getConfig()).toMatchObject({ strides: [1, 1], padding: 'same', useBias: false });
+    expect(strided.getLayer('s2_blur').getConfig()).toMatchObject({ kernelSize: 3, stride: 2, padding: 'reflect' });
+    const plain = tf.model({ inputs: input, outputs: antiAliasedConv2d(input, { filters: 4, strides: 1, batchNorm: false, name: 's1' }) });
+    expect(plain.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'Conv2D', 'Activation']);
+    expect(plain.getLayer('s1_conv').getConfig()).toMatchObject({ useBias: true });
+    strided.dispose();
+    plain.dispose();
+  });
+
   it('rejects bad options by name', () => {
     const input = tf.input({ shape: [8, 8, 3] });
+    expect(() => antiAliasedConv2d(input, { filters: 4, stride: 1 } as never)).toThrow(/antiAliasedConv2d: unknown option 'stride'; the options are 'filters', 'kernelSize', 'strides'/);
+    expect(() => antiAliasedConv2d(input, undefined as never)).toThrow(/antiAliasedConv2d: options are required/);
     expect(() => antiAliasedConv2d(input, { filters: 0 })).toThrow(/antiAliasedConv2d: filters must be a positive integer/);
     expect(() => antiAliasedConv2d(input, { filters: 4, strides: 1.5 })).toThrow(/antiAliasedConv2d: strides must be a positive integer/);
     expect(() => antiAliasedConv2d(input, { filters: 4, activation: 'rectify' })).toThrow(/antiAliasedConv2d: activation must be a tfjs activation name.*'rectify'/);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { maxBlurPool2d, type MaxBlurPoolOptions } from '../src';
 import cases from './fixtures/maxBlurPool2d.json';
-import { expectClose, expectNoLeak, flat } from './helpers';
+import { expectClose, expectNoLeak, flat, naiveBlur, naiveMaxPoolStride1, seededTensor } from './helpers';
 
 interface PoolCase {
   input_shape: [number, number, number, number];
@@ -28,6 +28,41 @@ describe('maxBlurPool2d', () => {
       tf.dispose([x, y]);
     },
   );
+
+  // The fixtures cover only the 'valid' blur and ratios whose floor and round agree; these cases
+  // check the other paddings and `floor(ratio * poolSize)` against a naive reference (max pool with
+  // never-winning padding, then the definition of the blur) and against sizes worked out by hand.
+  it.each([
+    // poolSize 2, ratio 1.9: kernel floor(3.8) = 3 (rounding would give 4); 9 -> 10 -> floor((10 - 3) / 2) + 1 = 4
+    [{ poolSize: 2, ratio: 1.9 }, [1, 9, 8, 2], [1, 4, 4, 2]],
+    // kernel floor(1.7 * 3) = 5, 'same' pads 2 + 2: 7 -> 7 -> floor((7 + 4 - 5) / 3) + 1 = 3; 10 -> 10 -> 4
+    [{ poolSize: 3, padding: 'same' }, [2, 7, 10, 1], [2, 3, 4, 1]],
+    // kernel 4, 'reflect' pads 1 + 2: 7 -> 8 -> floor((8 + 3 - 4) / 2) + 1 = 4; 9 -> 10 -> 5
+    [{ poolSize: 2, ratio: 2, padding: 'reflect' }, [1, 7, 9, 3], [1, 4, 5, 3]],
+    // kernel floor(1.5 * 4) = 6, 'reflect' pads 2 + 3: 9 -> 10 -> floor((10 + 5 - 6) / 4) + 1 = 3
+    [{ poolSize: 4, ratio: 1.5, padding: 'reflect' }, [1, 9, 9, 1], [1, 3, 3, 1]],
+  ] as [MaxBlurPoolOptions, number[], number[]][])('matches a naive reference and the hand-worked size for %p on %p', (options, shape, outShape) => {
+    const x = seededTensor(shape, 17) as tf.Tensor4D;
+    const pooled = naiveMaxPoolStride1(x.dataSync(), shape, options.poolSize as number);
+    const kernelSize = Math.floor((options.ratio ?? 1.7) * (options.poolSize as number));
+    const expected = naiveBlur(pooled.values, pooled.shape, { kernelSize, stride: options.poolSize as number, padding: options.padding ?? 'valid' });
+    const y = maxBlurPool2d(x, options);
+    expect(y.shape).toEqual(outShape);
+    expect(expected.shape).toEqual(outShape);
+    expectClose(y.dataSync(), expected.values, 0, 1e-6);
+    tf.dispose([x, y]);
+  });
+
+  it('is equivariant to shifts by poolSize: the output moves by one cell (away from the border)', () => {
+    const x = seededTensor([1, 16, 14, 2], 21) as tf.Tensor4D;
+    const y = maxBlurPool2d(x); // [1, 8, 7, 2]
+    const shifted = maxBlurPool2d(tf.slice(x, [0, 2, 2, 0], [1, 14, 12, 2])); // [1, 7, 6, 2]
+    // Output cell 0 of the shifted input sees the new border (padding that never wins), so it is left out.
+    const a = tf.slice(shifted, [0, 1, 1, 0], [1, 6, 5, 2]);
+    const b = tf.slice(y, [0, 2, 2, 0], [1, 6, 5, 2]);
+    expectClose(a.dataSync(), b.dataSync(), 0, 1e-6);
+    tf.dispose([x, y, shifted, a, b]);
+  });
 
   it('keeps the output size of maxPool(2) with the defaults: 24 -> 12 -> 6', () => {
     const x = tf.zeros([1, 24, 24, 2]) as tf.Tensor4D;
@@ -109,6 +144,24 @@ describe('maxBlurPool2d', () => {
   ])('rejects %p', (options, message) => {
     const x = tf.zeros([1, 4, 4, 1]) as tf.Tensor4D;
     expect(() => maxBlurPool2d(x, options as MaxBlurPoolOptions)).toThrow(message);
+    x.dispose();
+  });
+
+  it.each([
+    [3, /maxBlurPool2d: options must be an object with some of the keys 'poolSize', 'ratio', 'padding', got 3/],
+    [{ pool_size: 3 }, /maxBlurPool2d: unknown option 'pool_size'; the options are 'poolSize', 'ratio', 'padding'/],
+    [{ poolSize: 2, strides: 1 }, /maxBlurPool2d: unknown option 'strides'/],
+  ])('rejects options %p instead of falling back to the defaults', (options, message) => {
+    const x = tf.zeros([1, 8, 8, 1]) as tf.Tensor4D;
+    expect(() => maxBlurPool2d(x, options as unknown as MaxBlurPoolOptions)).toThrow(message);
+    x.dispose();
+  });
+
+  it('names the input shape and the kernel when the input is too small', () => {
+    const x = tf.zeros([1, 4, 4, 1]) as tf.Tensor4D;
+    expect(() => maxBlurPool2d(x, { poolSize: 4 })).toThrow(
+      /stride-1 max pool's output \[1, 5, 5, 1\] \(from x of shape \[1, 4, 4, 1\]; the blur's kernelSize is floor\(ratio \* poolSize\) = floor\(1\.7 \* 4\)\) has 5 cells, needs at least 6/,
+    );
     x.dispose();
   });
 

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { assertSpatialFits, blur, blurredLength, resolveBlurOptions, type BlurOptions, type ResolvedBlurOptions } from '../blur';
-import { singleShape, singleTensor, type LayerArgs } from './layerUtils';
+import { assertSpatialFits, blur, BLUR_OPTION_KEYS, blurredLength, resolveBlurOptions, type BlurOptions, type ResolvedBlurOptions } from '../blur';
+import { assertNoMisspeltOptions } from '../validate';
+import { assertConfigHas, singleShape, singleTensor, type LayerArgs } from './layerUtils';
 
 /** Constructor arguments of {@link BlurPool}: the {@link BlurOptions} plus the usual layer arguments. */
 export interface BlurPoolArgs extends BlurOptions, LayerArgs {}
@@ -27,6 +28,7 @@ export class BlurPool extends tf.layers.Layer {
   readonly padding: ResolvedBlurOptions['padding'];
 
   constructor(args: BlurPoolArgs = {}) {
+    assertNoMisspeltOptions('BlurPool', args, BLUR_OPTION_KEYS);
     const { kernelSize, stride, padding, ...layerArgs } = args;
     super(layerArgs);
     const resolved = resolveBlurOptions('BlurPool', { kernelSize, stride, padding });
@@ -52,6 +54,15 @@ export class BlurPool extends tf.layers.Layer {
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), kernelSize: this.kernelSize, stride: this.stride, padding: this.padding };
+  }
+
+  /** Builds the layer from a saved config; a config without `kernelSize`, `stride` or `padding` is an error, not the defaults. */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    assertConfigHas('BlurPool', config, BLUR_OPTION_KEYS);
+    return new cls(config);
   }
 }
 

@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 
 import {
+  assertMaxBlurPoolFits,
+  MAX_BLUR_POOL_OPTION_KEYS,
   maxBlurPool2d,
   maxBlurPoolOutputShape,
-  maxBlurPoolBlurOptions,
-  maxPooledLength,
   resolveMaxBlurPoolOptions,
   type MaxBlurPoolOptions,
   type ResolvedMaxBlurPoolOptions,
 } from '../maxBlurPool';
-import { assertSpatialFits } from '../blur';
-import { singleShape, singleTensor, type LayerArgs } from './layerUtils';
+import { assertNoMisspeltOptions } from '../validate';
+import { assertConfigHas, singleShape, singleTensor, type LayerArgs } from './layerUtils';
 
 /** Constructor arguments of {@link MaxBlurPool2D}: the {@link MaxBlurPoolOptions} plus the usual layer arguments. */
 export interface MaxBlurPool2DArgs extends MaxBlurPoolOptions, LayerArgs {}
@@ -33,6 +33,7 @@ export class MaxBlurPool2D extends tf.layers.Layer {
   readonly padding: ResolvedMaxBlurPoolOptions['padding'];
 
   constructor(args: MaxBlurPool2DArgs = {}) {
+    assertNoMisspeltOptions('MaxBlurPool2D', args, MAX_BLUR_POOL_OPTION_KEYS);
     const { poolSize, ratio, padding, ...layerArgs } = args;
     super(layerArgs);
     const resolved = resolveMaxBlurPoolOptions('MaxBlurPool2D', { poolSize, ratio, padding });
@@ -47,8 +48,7 @@ export class MaxBlurPool2D extends tf.layers.Layer {
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const shape = singleShape('MaxBlurPool2D', inputShape, [4]);
-    const pooled = shape.map((n, axis) => (axis === 1 || axis === 2 ? maxPooledLength(n, this.poolSize) : n));
-    assertSpatialFits('MaxBlurPool2D', pooled, maxBlurPoolBlurOptions(this.options));
+    assertMaxBlurPoolFits('MaxBlurPool2D', shape, this.options);
     return maxBlurPoolOutputShape(shape, this.options);
   }
 
@@ -58,6 +58,15 @@ export class MaxBlurPool2D extends tf.layers.Layer {
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), poolSize: this.poolSize, ratio: this.ratio, padding: this.padding };
+  }
+
+  /** Builds the layer from a saved config; a config without `poolSize`, `ratio` or `padding` is an error, not the defaults. */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    assertConfigHas('MaxBlurPool2D', config, MAX_BLUR_POOL_OPTION_KEYS);
+    return new cls(config);
   }
 }
 

@@ -26,3 +26,18 @@ export function singleShape(layer: string, inputShape: tf.Shape | tf.Shape[], ra
   }
   return shape;
 }
+
+/**
+ * Checks a saved layer config before it builds a layer: every option the layer's `getConfig`
+ * writes must be there, so a truncated or hand-edited model file fails loudly instead of loading
+ * with defaults in place of the saved values.
+ */
+export function assertConfigHas(layer: string, config: tf.serialization.ConfigDict, keys: readonly string[]): void {
+  const missing = keys.filter((key) => config[key] === undefined || config[key] === null);
+  if (missing.length > 0) {
+    throw new Error(
+      `${layer}.fromConfig: the saved config lacks ${missing.map((k) => `'${k}'`).join(', ')} (a corrupted or partial ` +
+        `model file?); it has ${Object.keys(config).map((k) => `'${k}'`).join(', ')}.`,
+    );
+  }
+}
