@@ -1,12 +1,12 @@
 /**
  * `pnpm --filter @aa/blur bench`: forward+backward time of MaxBlurPool2D against tfjs's own
  * maxPooling2d on [128, 24, 24, 16], and the separable (two 1-D passes) blur against one k×k
- * depthwise pass. Prints figures; asserts nothing.
+ * depthwise pass for several k (what decides blur's ONE_PASS_MAX_KERNEL). Prints figures; asserts nothing.
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { blur, MaxBlurPool2D } from '../src';
-import { blur2dDense } from '../src/blur';
+import { MaxBlurPool2D } from '../src';
+import { blur2dOnePass, blurSeparable, ONE_PASS_MAX_KERNEL } from '../src/blur';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 
@@ -51,12 +51,13 @@ async function main(): Promise<void> {
 
   // The blur step of MaxBlurPool2D sees the stride-1 max pool's output, [128, 25, 25, 16].
   const pooled = tf.randomNormal([128, 25, 25, 16]) as tf.Tensor4D;
-  for (const kernelSize of [3, 5]) {
+  console.log(`blur picks one k x k pass for 2-D input up to k = ${ONE_PASS_MAX_KERNEL}, two 1-D passes beyond:`);
+  for (const kernelSize of [2, 3, 4, 5, 7]) {
     const options = { kernelSize, stride: 2, padding: 'valid' as const };
-    const fwdSep = time(() => void blur(pooled, options).dataSync());
-    const fwdDense = time(() => void blur2dDense(pooled, options).dataSync());
-    const fbSep = time(forwardBackward((v) => blur(v, options), pooled));
-    const fbDense = time(forwardBackward((v) => blur2dDense(v, options), pooled));
+    const fwdSep = time(() => void blurSeparable(pooled, options).dataSync());
+    const fwdDense = time(() => void blur2dOnePass(pooled, options).dataSync());
+    const fbSep = time(forwardBackward((v) => blurSeparable(v, options), pooled));
+    const fbDense = time(forwardBackward((v) => blur2dOnePass(v, options), pooled));
     console.log(
       `blur k=${kernelSize} s=2 on [128,25,25,16]: two 1-D passes ${fwdSep.toFixed(1)} ms forward, ${fbSep.toFixed(1)} ms forward+backward; ` +
         `one ${kernelSize}x${kernelSize} pass ${fwdDense.toFixed(1)} ms forward, ${fbDense.toFixed(1)} ms forward+backward`,

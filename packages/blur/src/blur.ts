@@ -105,12 +105,20 @@ function blurAxis(x: tf.Tensor, axis: number, options: ResolvedBlurOptions): tf.
 }
 
 /**
+ * Largest kernel for which 2-D input is filtered in one k×k depthwise pass rather than two 1-D passes.
+ * Measured on tfjs's cpu backend (forward + backward, batch 128): one pass is 10-30% faster for k = 2
+ * and 3, level at k = 4, and slower from k = 5 on, where its k² taps outgrow the 2k of the separable form.
+ */
+export const ONE_PASS_MAX_KERNEL = 3;
+
+/**
  * Anti-aliasing low-pass: filters every channel of `x` with the normalised binomial filter along
  * each spatial axis (the outer product of {@link binomialFilter} rows) and subsamples by `stride`.
  * This is the chapter's `BlurLayer` (and Zhang's BlurPool) for channels-last tensors.
  *
- * The filter is separable, so it runs as one 1-D pass per spatial axis: on tfjs's cpu backend two
- * 1-D passes beat one k×k depthwise pass (see `pnpm --filter @aa/blur bench`), and the result is the same.
+ * The filter is separable. 1-D and 3-D inputs run one 1-D pass per spatial axis; 2-D inputs run one
+ * k×k depthwise pass for k <= 3 and two 1-D passes beyond, whichever measured faster (`pnpm --filter @aa/blur bench`).
+ * Both give the same result.
  *
  * @param x - float32 `[B, W, C]` (1-D), `[B, H, W, C]` (2-D) or `[B, D, H, W, C]` (3-D).
  * @param options - `kernelSize` (3), `stride` (2), `padding` (`'reflect'`).
@@ -127,24 +135,22 @@ export function blur<T extends tf.Tensor3D | tf.Tensor4D | tf.Tensor5D>(x: T, op
   assertOptions(fn, options, BLUR_OPTION_KEYS);
   const resolved = resolveBlurOptions(fn, options);
   assertSpatialFits(fn, x.shape, resolved);
+  if (x.rank === 4 && resolved.kernelSize <= ONE_PASS_MAX_KERNEL) return blur2dOnePass(x as tf.Tensor4D, resolved) as T;
+  return blurSeparable(x, resolved);
+}
+
+/** {@link blur} as one 1-D pass per spatial axis (any rank; options already validated). @internal */
+export function blurSeparable<T extends tf.Tensor>(x: T, options: ResolvedBlurOptions): T {
   return tf.tidy(() => {
     let y: tf.Tensor = x;
-    for (let axis = 1; axis < x.rank - 1; axis++) y = blurAxis(y, axis, resolved);
+    for (let axis = 1; axis < x.rank - 1; axis++) y = blurAxis(y, axis, options);
     return y as T;
   });
 }
 
-/**
- * The same result as {@link blur} for `[B, H, W, C]` input, computed with one k×k depthwise
- * convolution instead of two 1-D passes. Kept for the benchmark that chose the separable form.
- * @internal
- */
-export function blur2dDense(x: tf.Tensor4D, options: BlurOptions = {}): tf.Tensor4D {
-  const fn = 'blur2dDense';
-  assertFloatTensor(fn, x, [4], '[B, H, W, C]');
-  const resolved = resolveBlurOptions(fn, options);
-  assertSpatialFits(fn, x.shape, resolved);
-  const { kernelSize: k, stride, padding } = resolved;
+/** {@link blur} of `[B, H, W, C]` as one k×k depthwise convolution (options already validated). @internal */
+export function blur2dOnePass(x: tf.Tensor4D, options: ResolvedBlurOptions): tf.Tensor4D {
+  const { kernelSize: k, stride, padding } = options;
   return tf.tidy(() => {
     const [before, after] = paddingAmounts(k, padding);
     const padded = padAxis(padAxis(x, 1, before, after, padding), 2, before, after, padding) as tf.Tensor4D;
