@@ -1,0 +1,42 @@
+// Entry point of the addon: registers every kernel family and a few runtime controls.
+#include <dnnl.hpp>
+
+#include "common.h"
+
+namespace aa {
+
+static Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  int n = static_cast<int>(i64(info[0]));
+  if (n > 0) omp_set_num_threads(n);
+  return Napi::Number::New(info.Env(), omp_get_max_threads());
+}
+
+static Napi::Value GetThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), omp_get_max_threads());
+}
+
+static Napi::Value Version(const Napi::CallbackInfo& info) {
+  const dnnl_version_t* v = dnnl_version();
+  std::string s = std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
+  return Napi::String::New(info.Env(), s);
+}
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("getThreads", Napi::Function::New(env, GetThreads));
+  exports.Set("onednnVersion", Napi::Function::New(env, Version));
+  registerConv(env, exports);
+  registerMatmul(env, exports);
+  registerPool(env, exports);
+  registerElementwise(env, exports);
+  registerReduce(env, exports);
+  registerLayout(env, exports);
+  registerNorm(env, exports);
+  return exports;
+}
+
+}  // namespace aa
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return aa::Init(env, exports); }
+
+NODE_API_MODULE(onednn, InitModule)

@@ -1,0 +1,235 @@
+// 2-D convolutions (plain and depthwise) on oneDNN: forward (+bias, +activation), backward data and
+// backward weights. Activations stay channels-last (NHWC) as tfjs stores them, so the big tensors are
+// never reordered; only the small weights move between tfjs's HWIO layout and the blocked layout the
+// chosen oneDNN kernel wants. Primitives are created once per shape and cached.
+#include <dnnl.hpp>
+
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "common.h"
+
+namespace aa {
+
+using dnnl::memory;
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+dnnl::engine& cpuEngine() {
+  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
+  return e;
+}
+
+dnnl::stream& cpuStream() {
+  static dnnl::stream s(cpuEngine());
+  return s;
+}
+
+namespace {
+
+enum Kind { kForward = 0, kBackwardData = 1, kBackwardWeights = 2 };
+
+struct Geometry {
+  int64_t N, IH, IW, IC, OH, OW, OC, KH, KW, SH, SW, DH, DW, PT, PL, PB, PR, G;
+  explicit Geometry(const std::vector<int64_t>& p)
+      : N(p[0]), IH(p[1]), IW(p[2]), IC(p[3]), OH(p[4]), OW(p[5]), OC(p[6]), KH(p[7]), KW(p[8]), SH(p[9]),
+        SW(p[10]), DH(p[11]), DW(p[12]), PT(p[13]), PL(p[14]), PB(p[15]), PR(p[16]), G(p[17]) {}
+
+  memory::desc src() const { return memory::desc({N, IC, IH, IW}, dt::f32, tag::nhwc); }
+  memory::desc dst() const { return memory::desc({N, OC, OH, OW}, dt::f32, tag::nhwc); }
+  memory::dims weightDims() const {
+    if (G == 1) return {OC, IC, KH, KW};
+    return {G, OC / G, IC / G, KH, KW};
+  }
+  memory::desc weightsAny() const { return memory::desc(weightDims(), dt::f32, tag::any); }
+  // tfjs filters are [KH, KW, IC, OC] (plain) or [KH, KW, C, M] (depthwise, OC = C * M).
+  memory::desc userWeights() const {
+    if (G == 1) return memory::desc(weightDims(), dt::f32, memory::dims{1, OC, KW * IC * OC, IC * OC});
+    const int64_t M = OC / G;
+    return memory::desc(weightDims(), dt::f32, memory::dims{M, 1, M, KW * IC * M, IC * M});
+  }
+  memory::dims strides() const { return {SH, SW}; }
+  memory::dims dilates() const { return {DH - 1, DW - 1}; }  // oneDNN counts dilation from 0
+  memory::dims padL() const { return {PT, PL}; }
+  memory::dims padR() const { return {PB, PR}; }
+
+  dnnl::convolution_forward::primitive_desc forwardHint() const {
+    dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, src(),
+                                      weightsAny(), dst(), strides(), dilates(), padL(), padR());
+    return dnnl::convolution_forward::primitive_desc(d, cpuEngine());
+  }
+};
+
+struct ConvEntry {
+  dnnl::primitive prim;
+  memory::desc src, dst, bias, user;
+  memory::desc weights;  // the layout the primitive wants (weights or diff_weights)
+  bool reorder = false;
+  dnnl::reorder reorderPrim;
+  memory weightsMem;  // oneDNN-owned buffer in the primitive's layout
+  std::string impl;
+};
+
+std::map<std::vector<int64_t>, std::unique_ptr<ConvEntry>> cache;
+// One addon instance serves every worker thread of the process: the cache, the cached weight
+// buffers and the primitives' scratchpads must not be used concurrently.
+std::mutex cacheMutex;
+constexpr size_t kCacheMax = 512;
+
+dnnl::algorithm eltwiseFor(int act) {
+  switch (act) {
+    case kRelu:
+    case kLeakyRelu:
+      return dnnl::algorithm::eltwise_relu;
+    case kRelu6:
+      return dnnl::algorithm::eltwise_clip_v2;
+    case kElu:
+      return dnnl::algorithm::eltwise_elu;
+    case kSigmoid:
+      return dnnl::algorithm::eltwise_logistic;
+    default:
+      return dnnl::algorithm::undef;
+  }
+}
+
+std::unique_ptr<ConvEntry> build(int kind, const Geometry& g, bool hasBias, int act, float alpha) {
+  auto e = std::make_unique<ConvEntry>();
+  auto& eng = cpuEngine();
+  e->src = g.src();
+  e->dst = g.dst();
+  e->user = g.userWeights();
+  if (kind == kForward) {
+    e->bias = memory::desc({g.OC}, dt::f32, tag::x);
+    dnnl::convolution_forward::desc d =
+        hasBias ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                                                  e->src, g.weightsAny(), e->bias, e->dst, g.strides(), g.dilates(),
+                                                  g.padL(), g.padR())
+                : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                                                  e->src, g.weightsAny(), e->dst, g.strides(), g.dilates(), g.padL(),
+                                                  g.padR());
+    dnnl::primitive_attr attr;
+    if (act != kLinear) {
+      dnnl::post_ops po;
+      float a = act == kLeakyRelu ? alpha : (act == kElu ? 1.f : 0.f);
+      float b = act == kRelu6 ? 6.f : 0.f;
+      po.append_eltwise(1.f, eltwiseFor(act), a, b);
+      attr.set_post_ops(po);
+    }
+    dnnl::convolution_forward::primitive_desc pd(d, attr, eng);
+    e->weights = pd.weights_desc();
+    e->impl = pd.impl_info_str();
+    e->prim = dnnl::convolution_forward(pd);
+    if (e->weights != e->user) {
+      e->reorder = true;
+      e->weightsMem = memory(e->weights, eng);
+      e->reorderPrim = dnnl::reorder(dnnl::reorder::primitive_desc(eng, e->user, eng, e->weights));
+    }
+  } else if (kind == kBackwardData) {
+    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, e->src, g.weightsAny(), e->dst,
+                                            g.strides(), g.dilates(), g.padL(), g.padR());
+    dnnl::convolution_backward_data::primitive_desc pd(d, eng, g.forwardHint());
+    e->weights = pd.weights_desc();
+    e->impl = pd.impl_info_str();
+    e->prim = dnnl::convolution_backward_data(pd);
+    if (e->weights != e->user) {
+      e->reorder = true;
+      e->weightsMem = memory(e->weights, eng);
+      e->reorderPrim = dnnl::reorder(dnnl::reorder::primitive_desc(eng, e->user, eng, e->weights));
+    }
+  } else {
+    dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, e->src, g.weightsAny(), e->dst,
+                                               g.strides(), g.dilates(), g.padL(), g.padR());
+    dnnl::convolution_backward_weights::primitive_desc pd(d, eng, g.forwardHint());
+    e->weights = pd.diff_weights_desc();
+    e->impl = pd.impl_info_str();
+    e->prim = dnnl::convolution_backward_weights(pd);
+    if (e->weights != e->user) {
+      e->reorder = true;
+      e->weightsMem = memory(e->weights, eng);
+      e->reorderPrim = dnnl::reorder(dnnl::reorder::primitive_desc(eng, e->weights, eng, e->user));
+    }
+  }
+  return e;
+}
+
+ConvEntry& entryFor(int kind, const std::vector<int64_t>& p, bool hasBias, int act, float alpha) {
+  std::vector<int64_t> key(p);
+  key.push_back(kind);
+  key.push_back(hasBias);
+  key.push_back(act);
+  int32_t alphaBits;
+  std::memcpy(&alphaBits, &alpha, sizeof alphaBits);
+  key.push_back(alphaBits);
+  auto it = cache.find(key);
+  if (it != cache.end()) return *it->second;
+  if (cache.size() >= kCacheMax) cache.clear();  // shapes changed wholesale; rebuild lazily
+  auto& slot = cache[key];
+  slot = build(kind, Geometry(p), hasBias, act, alpha);
+  return *slot;
+}
+
+// conv2d(kind, in0, in1, bias | null, out, params: Int32Array(18), activation, alpha) -> implementation name
+//   kind 0 forward:          in0 = x [N,IH,IW,IC], in1 = filter, out = y [N,OH,OW,OC]
+//   kind 1 backward data:    in0 = dy, in1 = filter, out = dx
+//   kind 2 backward weights: in0 = x, in1 = dy, out = dfilter
+Napi::Value Conv2d(const Napi::CallbackInfo& info) {
+  return guarded(info, "conv2d", [&]() -> Napi::Value {
+    int kind = static_cast<int>(i64(info[0]));
+    float* in0 = f32(info[1]);
+    float* in1 = f32(info[2]);
+    float* bias = f32OrNull(info[3]);
+    float* out = f32(info[4]);
+    std::vector<int64_t> p = ints(info[5]);
+    int act = static_cast<int>(i64(info[6]));
+    float alpha = fl(info[7]);
+    if (p.size() != 18) throw Napi::Error::New(info.Env(), "conv2d: expected 18 geometry parameters");
+    std::lock_guard<std::mutex> lock(cacheMutex);
+    ConvEntry& e = entryFor(kind, p, bias != nullptr, act, alpha);
+    auto& eng = cpuEngine();
+    auto& s = cpuStream();
+    if (kind == kForward) {
+      memory src(e.src, eng, in0), dst(e.dst, eng, out), user(e.user, eng, in1);
+      memory w = user;
+      if (e.reorder) {
+        e.reorderPrim.execute(s, user, e.weightsMem);
+        w = e.weightsMem;
+      }
+      std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}};
+      if (bias) args.insert({DNNL_ARG_BIAS, memory(e.bias, eng, bias)});
+      e.prim.execute(s, args);
+    } else if (kind == kBackwardData) {
+      memory ddst(e.dst, eng, in0), dsrc(e.src, eng, out), user(e.user, eng, in1);
+      memory w = user;
+      if (e.reorder) {
+        e.reorderPrim.execute(s, user, e.weightsMem);
+        w = e.weightsMem;
+      }
+      e.prim.execute(s, {{DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_SRC, dsrc}});
+    } else {
+      memory src(e.src, eng, in0), ddst(e.dst, eng, in1), user(e.user, eng, out);
+      memory dw = e.reorder ? e.weightsMem : user;
+      e.prim.execute(s, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_WEIGHTS, dw}});
+      if (e.reorder) e.reorderPrim.execute(s, e.weightsMem, user);
+    }
+    s.wait();
+    return Napi::String::New(info.Env(), e.impl);
+  });
+}
+
+Napi::Value ClearCache(const Napi::CallbackInfo& info) {
+  std::lock_guard<std::mutex> lock(cacheMutex);
+  size_t n = cache.size();
+  cache.clear();
+  return Napi::Number::New(info.Env(), static_cast<double>(n));
+}
+
+}  // namespace
+
+void registerConv(Napi::Env env, Napi::Object exports) {
+  exports.Set("conv2d", Napi::Function::New(env, Conv2d));
+  exports.Set("clearConvCache", Napi::Function::New(env, ClearCache));
+}
+
+}  // namespace aa

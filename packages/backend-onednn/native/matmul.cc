@@ -1,0 +1,65 @@
+// Batched matrix products on oneDNN's sgemm (row-major), with the optional bias and activation of
+// tfjs's _FusedMatMul applied in the same pass over the output.
+#include <dnnl.hpp>
+
+#include "common.h"
+
+namespace aa {
+
+namespace {
+
+// matmul(a, b, bias | null, out, params: Int32Array[batchA, batchB, M, N, K, transA, transB, biasLen], act, alpha)
+//   a: [batchA, M, K] (or [batchA, K, M] when transA), b: [batchB, K, N] (or [batchB, N, K]),
+//   out: [max(batchA, batchB), M, N]; a batch of 1 broadcasts. bias has biasLen 1 or N.
+Napi::Value Matmul(const Napi::CallbackInfo& info) {
+  return guarded(info, "matmul", [&]() -> Napi::Value {
+    const float* a = f32(info[0]);
+    const float* b = f32(info[1]);
+    const float* bias = f32OrNull(info[2]);
+    float* out = f32(info[3]);
+    std::vector<int64_t> p = ints(info[4]);
+    int act = static_cast<int>(i64(info[5]));
+    float alpha = fl(info[6]);
+    const int64_t batchA = p[0], batchB = p[1], M = p[2], N = p[3], K = p[4], biasLen = p[7];
+    const bool ta = p[5] != 0, tb = p[6] != 0;
+    const int64_t batch = batchA > batchB ? batchA : batchB;
+    for (int64_t i = 0; i < batch; i++) {
+      const float* ai = a + (batchA == 1 ? 0 : i) * M * K;
+      const float* bi = b + (batchB == 1 ? 0 : i) * K * N;
+      float* ci = out + i * M * N;
+      if (K == 0) {
+        for (int64_t j = 0; j < M * N; j++) ci[j] = 0.f;
+        continue;
+      }
+      dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', M, N, K, 1.f, ai, ta ? M : K, bi, tb ? K : N, 0.f,
+                                    ci, N);
+      if (st != dnnl_success) throw Napi::Error::New(info.Env(), "matmul: dnnl_sgemm failed with status " + std::to_string(st));
+    }
+    const int64_t total = batch * M * N;
+    if (bias) {
+      if (biasLen == 1) {
+        const float v = bias[0];
+#pragma omp parallel for num_threads(threadsFor(total)) schedule(static)
+        for (int64_t j = 0; j < total; j++) out[j] += v;
+      } else {
+        const int64_t rows = batch * M;
+#pragma omp parallel for num_threads(threadsFor(total)) schedule(static)
+        for (int64_t r = 0; r < rows; r++) {
+          float* row = out + r * N;
+#pragma omp simd
+          for (int64_t c = 0; c < N; c++) row[c] += bias[c];
+        }
+      }
+    }
+    if (act != kLinear) applyActivation(out, total, act, alpha);
+    return info.Env().Undefined();
+  });
+}
+
+}  // namespace
+
+void registerMatmul(Napi::Env env, Napi::Object exports) {
+  exports.Set("matmul", Napi::Function::New(env, Matmul));
+}
+
+}  // namespace aa

@@ -1,0 +1,190 @@
+/**
+ * Conv2D, FusedConv2D and their backprops, and the depthwise family, on oneDNN (NHWC only).
+ * Attribute handling mirrors tfjs-backend-cpu: the geometry comes from `backend_util.computeConv2DInfo`
+ * exactly as the cpu kernels compute it, so the padding, rounding and output size agree.
+ */
+import { backend_util } from '@tensorflow/tfjs-core';
+import type {
+  Conv2DAttrs,
+  Conv2DBackpropFilterAttrs,
+  Conv2DBackpropInputAttrs,
+  DepthwiseConv2dNativeBackpropFilterAttrs,
+  DepthwiseConv2dNativeBackpropInputAttrs,
+  FusedConv2DAttrs,
+  TensorInfo,
+} from '@tensorflow/tfjs-core';
+
+import { nativeAddon } from '../native';
+import type { CpuBackend, KernelArgs, NativeKernel } from './common';
+import { activationCode, alloc, f32, isMissing, output, sizeOf } from './common';
+
+const FORWARD = 0;
+const BACKWARD_DATA = 1;
+const BACKWARD_WEIGHTS = 2;
+
+type Shape4 = [number, number, number, number];
+
+/**
+ * The addon's 18 geometry parameters, or null when oneDNN cannot express the geometry (an empty
+ * tensor, or padding that does not reproduce tfjs's output size).
+ */
+function geometry(info: backend_util.Conv2DInfo, groups: number): Int32Array | null {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
+  if (info.dataFormat !== 'channelsLast') return null;
+  if ([batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels].some((d) => !(d > 0))) return null;
+  const top = padInfo.top;
+  const left = padInfo.left;
+  if (top < 0 || left < 0) return null;
+  const spanH = (filterHeight - 1) * dilationHeight + 1;
+  const spanW = (filterWidth - 1) * dilationWidth + 1;
+  // Bottom/right padding: just what the last window needs (tfjs's extra padding is never read).
+  const bottom = Math.max(0, (outHeight - 1) * strideHeight + spanH - inHeight - top);
+  const right = Math.max(0, (outWidth - 1) * strideWidth + spanW - inWidth - left);
+  if (Math.floor((inHeight + top + bottom - spanH) / strideHeight) + 1 !== outHeight) return null;
+  if (Math.floor((inWidth + left + right - spanW) / strideWidth) + 1 !== outWidth) return null;
+  return Int32Array.of(
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    top,
+    left,
+    bottom,
+    right,
+    groups,
+  );
+}
+
+function isNhwc(dataFormat: string | undefined): boolean {
+  return isMissing(dataFormat) || dataFormat === 'NHWC';
+}
+
+/** A bias of `channels` values, or null when the bias does not broadcast along the channels only. */
+function channelBias(backend: CpuBackend, bias: TensorInfo | undefined, channels: number): Float32Array | null | undefined {
+  if (isMissing(bias)) return undefined;
+  const values = f32(backend, bias);
+  if (values === null) return null;
+  if (values.length === channels && bias.shape[bias.shape.length - 1] === channels) return values;
+  if (values.length === 1) return new Float32Array(channels).fill(values[0] as number);
+  return null;
+}
+
+function forward(
+  { inputs, backend, attrs }: KernelArgs,
+  depthwise: boolean,
+  fused: boolean,
+): TensorInfo | null {
+  const { x, filter } = inputs;
+  const a = attrs as unknown as Conv2DAttrs & Partial<FusedConv2DAttrs>;
+  if (isMissing(x) || isMissing(filter) || x.shape.length !== 4 || filter.shape.length !== 4) return null;
+  if (!isNhwc(a.dataFormat)) return null;
+  const xv = f32(backend, x);
+  const wv = f32(backend, filter);
+  if (xv === null || wv === null) return null;
+  let act = 0;
+  let alpha = 0;
+  let bias: Float32Array | null | undefined;
+  if (fused) {
+    const code = activationCode(a.activation);
+    if (code === null) return null;
+    act = code;
+    alpha = a.leakyreluAlpha ?? 0.2;
+  }
+  const info = backend_util.computeConv2DInfo(
+    x.shape as Shape4,
+    filter.shape as Shape4,
+    a.strides,
+    a.dilations ?? 1,
+    a.pad,
+    a.dimRoundingMode,
+    depthwise,
+    'channelsLast',
+  );
+  if (fused) {
+    bias = channelBias(backend, inputs.bias, info.outChannels);
+    if (bias === null) return null;
+  }
+  const params = geometry(info, depthwise ? info.inChannels : 1);
+  if (params === null) return null;
+  const out = alloc(sizeOf(info.outShape));
+  nativeAddon().conv2d(FORWARD, xv, wv, bias ?? null, out, params, act, alpha);
+  return output(backend, info.outShape, out);
+}
+
+function backpropInput({ inputs, backend, attrs }: KernelArgs, depthwise: boolean): TensorInfo | null {
+  const { dy, filter } = inputs;
+  const a = attrs as unknown as Conv2DBackpropInputAttrs & Partial<DepthwiseConv2dNativeBackpropInputAttrs>;
+  if (isMissing(dy) || isMissing(filter) || dy.shape.length !== 4 || filter.shape.length !== 4) return null;
+  if (!depthwise && !isNhwc(a.dataFormat)) return null;
+  const dyv = f32(backend, dy);
+  const wv = f32(backend, filter);
+  if (dyv === null || wv === null) return null;
+  const info = backend_util.computeConv2DInfo(
+    a.inputShape as Shape4,
+    filter.shape as Shape4,
+    a.strides,
+    depthwise ? (a.dilations ?? 1) : 1,
+    a.pad,
+    a.dimRoundingMode,
+    depthwise,
+    'channelsLast',
+  );
+  if (!sameShape(dy.shape, info.outShape)) return null;
+  const params = geometry(info, depthwise ? info.inChannels : 1);
+  if (params === null) return null;
+  const out = alloc(sizeOf(info.inShape));
+  nativeAddon().conv2d(BACKWARD_DATA, dyv, wv, null, out, params, 0, 0);
+  return output(backend, [...info.inShape], out);
+}
+
+function backpropFilter({ inputs, backend, attrs }: KernelArgs, depthwise: boolean): TensorInfo | null {
+  const { x, dy } = inputs;
+  const a = attrs as unknown as Conv2DBackpropFilterAttrs & Partial<DepthwiseConv2dNativeBackpropFilterAttrs>;
+  if (isMissing(x) || isMissing(dy) || x.shape.length !== 4 || dy.shape.length !== 4) return null;
+  if (!depthwise && !isNhwc(a.dataFormat)) return null;
+  const xv = f32(backend, x);
+  const dyv = f32(backend, dy);
+  if (xv === null || dyv === null) return null;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as Shape4,
+    a.filterShape as Shape4,
+    a.strides,
+    depthwise ? (a.dilations ?? 1) : 1,
+    a.pad,
+    a.dimRoundingMode,
+    depthwise,
+    'channelsLast',
+  );
+  if (!sameShape(dy.shape, info.outShape)) return null;
+  const params = geometry(info, depthwise ? info.inChannels : 1);
+  if (params === null) return null;
+  const out = alloc(sizeOf(info.filterShape));
+  nativeAddon().conv2d(BACKWARD_WEIGHTS, xv, dyv, null, out, params, 0, 0);
+  return output(backend, [...info.filterShape], out);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** The convolution kernels this backend runs natively. */
+export const convKernels: NativeKernel[] = [
+  { kernelName: 'Conv2D', run: (args) => forward(args, false, false) },
+  { kernelName: 'FusedConv2D', run: (args) => forward(args, false, true) },
+  { kernelName: 'Conv2DBackpropInput', run: (args) => backpropInput(args, false) },
+  { kernelName: 'Conv2DBackpropFilter', run: (args) => backpropFilter(args, false) },
+  { kernelName: 'DepthwiseConv2dNative', run: (args) => forward(args, true, false) },
+  { kernelName: 'FusedDepthwiseConv2D', run: (args) => forward(args, true, true) },
+  { kernelName: 'DepthwiseConv2dNativeBackpropInput', run: (args) => backpropInput(args, true) },
+  { kernelName: 'DepthwiseConv2dNativeBackpropFilter', run: (args) => backpropFilter(args, true) },
+];

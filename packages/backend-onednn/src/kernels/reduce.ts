@@ -1,0 +1,39 @@
+/** Sum, Mean, Max, Min and Prod over any axes natively, with no transpose first (see native/reduce.cc). */
+import { backend_util, util } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+
+import { nativeAddon } from '../native';
+import type { KernelArgs, NativeKernel } from './common';
+import { alloc, f32, isMissing, output, sizeOf } from './common';
+
+const OPS = { Sum: 0, Mean: 1, Max: 2, Min: 3, Prod: 4 } as const;
+
+function reduction(name: keyof typeof OPS): NativeKernel {
+  const op = OPS[name];
+  return {
+    kernelName: name,
+    run({ inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+      const { x } = inputs;
+      const xv = f32(backend, x);
+      if (isMissing(x) || xv === null || xv.length === 0) return null;
+      const a = (attrs ?? {}) as { axis?: number | number[]; reductionIndices?: number | number[]; keepDims?: boolean };
+      let axes: number[];
+      try {
+        axes = util.parseAxisParam(name === 'Max' ? (a.reductionIndices as number | number[]) : (a.axis as number | number[]), x.shape);
+      } catch {
+        return null;
+      }
+      const rank = x.shape.length;
+      const reduced = new Int32Array(rank);
+      for (const ax of axes) reduced[ax] = 1;
+      let [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
+      if (a.keepDims === true) outShape = backend_util.expandShapeToKeepDim(outShape, axes);
+      const out = alloc(sizeOf(outShape));
+      nativeAddon().reduce(op, xv, out, Int32Array.from(x.shape), reduced);
+      return output(backend, outShape, out);
+    },
+  };
+}
+
+/** The reduction kernels this backend runs natively. */
+export const reduceKernels: NativeKernel[] = (Object.keys(OPS) as Array<keyof typeof OPS>).map(reduction);

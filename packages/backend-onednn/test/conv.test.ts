@@ -1,0 +1,175 @@
+/** Conv2D / FusedConv2D / depthwise kernels and their backprops against the cpu backend. */
+import * as tf from '@tensorflow/tfjs';
+
+import { compareBackends, describeNative, expectFallback, expectNative, rand } from './helpers';
+
+type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+interface ConvCase {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  strides: number | [number, number];
+  pad: Pad;
+  dilations?: number;
+  rounding?: 'floor' | 'round' | 'ceil';
+}
+
+const cases: ConvCase[] = [
+  { x: [2, 7, 5, 3], f: [3, 3, 3, 4], strides: 1, pad: 'same' },
+  { x: [2, 7, 5, 3], f: [3, 3, 3, 4], strides: 2, pad: 'same' },
+  { x: [2, 8, 9, 2], f: [2, 2, 2, 5], strides: 2, pad: 'valid' },
+  { x: [1, 9, 7, 4], f: [5, 3, 4, 3], strides: [2, 3], pad: 'same' },
+  { x: [2, 6, 6, 3], f: [3, 3, 3, 2], strides: 1, pad: 1 },
+  { x: [2, 7, 7, 3], f: [3, 3, 3, 2], strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { x: [1, 5, 5, 3], f: [1, 1, 3, 6], strides: 2, pad: 'valid' },
+  { x: [1, 8, 8, 2], f: [3, 3, 2, 2], strides: 2, pad: 0, rounding: 'ceil' },
+  { x: [3, 4, 4, 1], f: [4, 4, 1, 3], strides: 1, pad: 'valid' },
+];
+
+const label = (c: ConvCase) =>
+  `x ${c.x.join('x')} f ${c.f.join('x')} s ${JSON.stringify(c.strides)} pad ${JSON.stringify(c.pad)}${c.rounding ? ` ${c.rounding}` : ''}`;
+
+describeNative('Conv2D and its backprops', () => {
+  test.each(cases.map((c) => [label(c), c] as const))('forward and gradients, %s', async (_name, c) => {
+    const stats = await compareBackends(() => {
+      const x = rand(c.x, 1) as tf.Tensor4D;
+      const w = rand(c.f, 2) as tf.Tensor4D;
+      const conv = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, c.strides, c.pad, 'NHWC', 1, c.rounding);
+      const y = conv(x, w);
+      const dy = rand(y.shape, 3);
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => conv(a as tf.Tensor4D, b as tf.Tensor4D))([x, w], dy);
+      return [y, dx as tf.Tensor, dw as tf.Tensor];
+    });
+    if (c.rounding === undefined) {
+      expectNative(stats, 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter');
+    } else {
+      // tfjs's conv2d gradient drops dimRoundingMode, so dy is larger than the geometry the backprop
+      // kernels compute; the cpu kernels handle that (ignoring the extra rows), we defer to them.
+      expectNative(stats, 'Conv2D');
+      expectFallback(stats, 'Conv2DBackpropInput');
+    }
+  });
+
+  test('dilated convolution (forward; tfjs has no dilated gradient)', async () => {
+    const stats = await compareBackends(() =>
+      tf.conv2d(rand([2, 9, 8, 2], 4) as tf.Tensor4D, rand([3, 3, 2, 3], 5) as tf.Tensor4D, 1, 'same', 'NHWC', 2),
+    );
+    expectNative(stats, 'Conv2D');
+  });
+
+  test('inputs cast from int32 (float32 tensors the cpu backend keeps as integer arrays) run natively', async () => {
+    const stats = await compareBackends(() => {
+      const pixels = tf.tensor4d(Array.from({ length: 2 * 6 * 5 * 3 }, (_, i) => (i * 37) % 256), [2, 6, 5, 3], 'int32');
+      const x = tf.div(tf.cast(pixels, 'float32'), 1); // Cast relabels; RealDiv reads the integer array
+      return [tf.conv2d(tf.cast(pixels, 'float32') as tf.Tensor4D, rand([3, 3, 3, 2], 40) as tf.Tensor4D, 1, 'same'), x, tf.relu(tf.sub(tf.cast(pixels, 'float32'), 100))];
+    });
+    expectNative(stats, 'Conv2D', 'RealDiv', 'Sub');
+  });
+
+  test('NCHW falls back to the cpu kernel with the same result', async () => {
+    const stats = await compareBackends(() =>
+      tf.conv2d(rand([2, 3, 6, 5], 6) as tf.Tensor4D, rand([3, 3, 3, 4], 7) as tf.Tensor4D, 1, 'same', 'NCHW'),
+    );
+    expectFallback(stats, 'Conv2D');
+  });
+
+  test('conv2dTranspose (Conv2DBackpropInput as a forward op) with stride 2', async () => {
+    const stats = await compareBackends(() =>
+      tf.conv2dTranspose(rand([2, 4, 3, 5], 8) as tf.Tensor4D, rand([3, 3, 2, 5], 9) as tf.Tensor4D, [2, 8, 6, 2], 2, 'same'),
+    );
+    expectNative(stats, 'Conv2DBackpropInput');
+  });
+});
+
+describeNative('FusedConv2D', () => {
+  const activations = ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu'] as const;
+  test.each(activations)('bias + %s forward', async (activation) => {
+    const stats = await compareBackends(() =>
+      tf.fused.conv2d({
+        x: rand([2, 6, 7, 3], 10, -2, 2) as tf.Tensor4D,
+        filter: rand([3, 3, 3, 5], 11) as tf.Tensor4D,
+        strides: [1, 2],
+        pad: 'same',
+        bias: rand([5], 12),
+        activation,
+        leakyreluAlpha: 0.3,
+      }),
+    );
+    expectNative(stats, 'FusedConv2D');
+  });
+
+  test('gradients through a fused linear conv with bias (FusedConv2D + backprops)', async () => {
+    const stats = await compareBackends(() => {
+      const x = rand([2, 7, 6, 3], 13);
+      const w = rand([3, 3, 3, 4], 14);
+      const b = rand([4], 15);
+      const f = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
+        tf.fused.conv2d({ x: a as tf.Tensor4D, filter: c as tf.Tensor4D, strides: 1, pad: 'same', bias: d, activation: 'linear' });
+      const dy = rand([2, 7, 6, 4], 16);
+      return [f(x, w, b), ...tf.grads(f)([x, w, b], dy)];
+    });
+    expectNative(stats, 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter');
+  });
+
+  test('gradients through a fused relu conv (tfjs unfuses it while taping)', async () => {
+    const stats = await compareBackends(() => {
+      const x = rand([2, 5, 5, 2], 17);
+      const w = rand([3, 3, 2, 3], 18);
+      const f = (a: tf.Tensor, c: tf.Tensor) =>
+        tf.fused.conv2d({ x: a as tf.Tensor4D, filter: c as tf.Tensor4D, strides: 1, pad: 'same', bias: tf.scalar(0.1), activation: 'relu' });
+      return tf.grads(f)([x, w], rand([2, 5, 5, 3], 19));
+    });
+    expectNative(stats, 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Relu');
+  });
+
+  test('prelu activation falls back to the cpu kernel', async () => {
+    const stats = await compareBackends(() =>
+      tf.fused.conv2d({
+        x: rand([1, 5, 5, 2], 20) as tf.Tensor4D,
+        filter: rand([3, 3, 2, 3], 21) as tf.Tensor4D,
+        strides: 1,
+        pad: 'same',
+        activation: 'prelu',
+        preluActivationWeights: rand([3], 22),
+      }),
+    );
+    expectFallback(stats, 'FusedConv2D');
+  });
+});
+
+describeNative('depthwise convolution', () => {
+  const dwCases: Array<{ x: [number, number, number, number]; f: [number, number, number, number]; strides: number; pad: 'same' | 'valid' | number }> = [
+    { x: [2, 7, 6, 3], f: [3, 3, 3, 1], strides: 1, pad: 'same' },
+    { x: [2, 7, 6, 3], f: [3, 3, 3, 2], strides: 2, pad: 'valid' },
+    { x: [1, 9, 9, 4], f: [2, 2, 4, 3], strides: 2, pad: 'same' },
+    { x: [2, 8, 7, 2], f: [3, 3, 2, 1], strides: 2, pad: 1 },
+  ];
+  test.each(dwCases.map((c) => [`x ${c.x.join('x')} f ${c.f.join('x')} s ${c.strides} ${c.pad}`, c] as const))(
+    'forward and gradients, %s',
+    async (_name, c) => {
+      const stats = await compareBackends(() => {
+        const x = rand(c.x, 23);
+        const w = rand(c.f, 24);
+        const f = (a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad);
+        const y = f(x, w);
+        return [y, ...tf.grads(f)([x, w], rand(y.shape, 25))];
+      });
+      expectNative(stats, 'DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter');
+    },
+  );
+
+  test('dilated depthwise forward and fused depthwise with bias + relu', async () => {
+    const stats = await compareBackends(() => [
+      tf.depthwiseConv2d(rand([1, 9, 8, 3], 26) as tf.Tensor4D, rand([3, 3, 3, 2], 27) as tf.Tensor4D, 1, 'same', 'NHWC', 2),
+      tf.fused.depthwiseConv2d({
+        x: rand([2, 6, 6, 3], 28) as tf.Tensor4D,
+        filter: rand([3, 3, 3, 2], 29) as tf.Tensor4D,
+        strides: 2,
+        pad: 'same',
+        bias: rand([6], 30),
+        activation: 'relu',
+      }),
+    ]);
+    expectNative(stats, 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D');
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * Buffer recycling must never change values user code holds, and training must not grow memory:
+ * tf.memory() and the resident set stay flat over 200 steps.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import { bufferPoolBytes, releaseBufferPool } from '../src/index';
+import { describeNative, rand, seeded } from './helpers';
+
+describeNative('buffer recycling is invisible to user code', () => {
+  beforeAll(async () => {
+    await tf.setBackend('onednn');
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  test('dataSync() of a native output is a copy that survives reuse of the buffer', () => {
+    const x = rand([64, 33], 1);
+    const y = tf.relu(x);
+    const seen = y.dataSync();
+    const expected = Float32Array.from(seeded(64 * 33, 1), (v) => Math.max(0, v));
+    y.dispose();
+    // Same length: this output takes the buffer y released.
+    const z = tf.neg(x);
+    expect(Array.from(seen)).toEqual(Array.from(expected));
+    expect(z.dataSync()[0]).toBeCloseTo(-(seeded(1, 1)[0] as number), 6);
+    tf.dispose([x, z]);
+  });
+
+  test('await data() is also a copy', async () => {
+    const x = rand([5, 7], 2);
+    const y = tf.exp(x);
+    const seen = await y.data();
+    const copy = Float32Array.from(seen);
+    y.dispose();
+    const z = tf.sqrt(tf.abs(x));
+    expect(Array.from(seen)).toEqual(Array.from(copy));
+    tf.dispose([x, z]);
+  });
+
+  test('a contiguous slice (a zero-copy view in the cpu kernel) keeps its values after the source is recycled', () => {
+    const x = rand([4, 10], 3);
+    const y = tf.mul(x, 2); // native output, pooled buffer
+    const row = tf.slice(y, [1, 0], [1, 10]); // cpu view of y's buffer, must be unshared
+    const expected = Array.from(seeded(40, 3).slice(10, 20), (v) => Math.fround(v * 2));
+    y.dispose();
+    const overwrite = tf.mul(x, -100); // reuses y's buffer
+    expect(Array.from(row.dataSync())).toEqual(expected);
+    tf.dispose([x, row, overwrite]);
+  });
+
+  test('reshape shares data by reference count: the buffer is recycled only after both are disposed', () => {
+    const x = rand([6, 6], 4);
+    const y = tf.add(x, 1);
+    const r = tf.reshape(y, [36]);
+    y.dispose();
+    const other = tf.add(x, 7); // must not take r's buffer
+    expect(r.dataSync()[0]).toBeCloseTo((seeded(1, 4)[0] as number) + 1, 6);
+    tf.dispose([x, r, other]);
+  });
+
+  test('released buffers are pooled and reused for the same length', () => {
+    const x = rand([128, 16], 5);
+    const y = tf.relu(x);
+    y.dispose();
+    const pooled = bufferPoolBytes();
+    expect(pooled).toBeGreaterThanOrEqual(128 * 16 * 4);
+    const z = tf.relu(x);
+    expect(bufferPoolBytes()).toBe(pooled - 128 * 16 * 4);
+    tf.dispose([x, z]);
+    expect(releaseBufferPool()).toBeGreaterThanOrEqual(128 * 16 * 4);
+    expect(bufferPoolBytes()).toBe(0);
+  });
+});
+
+describeNative('memory over 200 training steps', () => {
+  test('tf.memory() and the resident set stay flat', async () => {
+    await tf.setBackend('onednn');
+    const input = tf.input({ shape: [12, 12, 3] });
+    let h = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
+    h = tf.layers.batchNormalization().apply(h) as tf.SymbolicTensor;
+    h = tf.layers.reLU().apply(h) as tf.SymbolicTensor;
+    h = tf.layers.maxPooling2d({ poolSize: 2 }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers.flatten().apply(h) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(h) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    const optimizer = tf.train.adam(0.01);
+    const xs = rand([16, 12, 12, 3], 6);
+    const ys = tf.oneHot(tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 4), 'int32'), 4);
+    const step = () => {
+      const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true) as tf.Scalar;
+      const v = loss.dataSync()[0] as number;
+      loss.dispose();
+      return v;
+    };
+    for (let i = 0; i < 20; i++) step();
+    const tensors = tf.memory().numTensors;
+    const bytes = tf.memory().numBytes;
+    const rss = process.memoryUsage().rss;
+    let last = 0;
+    for (let i = 0; i < 200; i++) last = step();
+    expect(Number.isFinite(last)).toBe(true);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(tf.memory().numBytes).toBe(bytes);
+    // The pool holds one step's buffers; anything beyond a few MiB would be a leak.
+    expect(process.memoryUsage().rss - rss).toBeLessThan(24 * 2 ** 20);
+    optimizer.dispose();
+    model.dispose();
+    tf.dispose([xs, ys]);
+    await tf.setBackend('cpu');
+  });
+});

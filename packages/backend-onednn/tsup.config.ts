@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'es2022',
+  // The addon is located from the module's own path: __dirname in the ESM build comes from this shim.
+  shims: true,
+  // tfjs is a peer: bundling it would give the user a second copy with its own layer registry.
+  external: [/^@tensorflow\//],
+});
