@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** What `--backend` accepts. `auto` takes the fastest one that loads. */
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'onednn', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** The backend a run uses, and what the user should know about it. */
@@ -18,12 +18,29 @@ interface Candidate {
   choice: Exclude<BackendChoice, 'auto' | 'cpu'>;
   pkg: string;
   backendName: string;
+  /** Registers the backend once the package is loaded; returns why it cannot be used, or null. */
+  register?: (loaded: unknown) => string | null;
+}
+
+/** The part of @aa/backend-onednn's API the bench uses (loaded optionally, so typed here). */
+interface OneDnnModule {
+  registerOneDnnBackend(): boolean;
+  unavailableReason(): string | null | undefined;
 }
 
 /** Fastest first. Each is an optional install: missing, or installed without its native binary, means skipped. */
 const CANDIDATES: Candidate[] = [
   { choice: 'tensorflow-gpu', pkg: '@tensorflow/tfjs-node-gpu', backendName: 'tensorflow' },
   { choice: 'tensorflow', pkg: '@tensorflow/tfjs-node', backendName: 'tensorflow' },
+  {
+    choice: 'onednn',
+    pkg: '@aa/backend-onednn',
+    backendName: 'onednn',
+    register: (loaded) => {
+      const onednn = loaded as OneDnnModule;
+      return onednn.registerOneDnnBackend() ? null : `its native addon is unavailable (${onednn.unavailableReason() ?? 'no reason given'})`;
+    },
+  },
 ];
 
 /**
@@ -43,8 +60,8 @@ function tryLoad(candidate: Candidate): string | null {
     patchNodeUtil();
     // A package that installed without its native binary throws here; that counts as missing.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require(candidate.pkg);
-    return null;
+    const loaded: unknown = require(candidate.pkg);
+    return candidate.register ? candidate.register(loaded) : null;
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     return /Cannot find module/.test(message ?? '') && (message ?? '').includes(candidate.pkg)
@@ -54,8 +71,9 @@ function tryLoad(candidate: Candidate): string | null {
 }
 
 /**
- * Picks and activates the tfjs backend. `auto` tries tfjs-node-gpu, then tfjs-node, then the
- * pure-JavaScript `cpu` backend; a named choice fails with a clear error if it cannot load.
+ * Picks and activates the tfjs backend. `auto` tries tfjs-node-gpu, then tfjs-node, then this
+ * project's oneDNN backend, then the pure-JavaScript `cpu` backend; a named choice fails with a clear
+ * error if it cannot load.
  * This is the only place in the project that calls `tf.setBackend`.
  */
 export async function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
@@ -79,10 +97,10 @@ export function describeBackend(info: BackendInfo): string[] {
   const lines = [`backend: ${info.name} (${info.provider})`];
   if (info.name === 'cpu') {
     lines.push(
-      'the pure-JavaScript cpu backend trains convolutions about 1000x slower than PyTorch; install @tensorflow/tfjs-node ' +
-        '(or -node-gpu) where its native library can be downloaded, for real-size runs',
+      'the pure-JavaScript cpu backend trains convolutions about 1000x slower than PyTorch; for real-size runs install ' +
+        "oneDNN (apt-get install libdnnl-dev) and rebuild @aa/backend-onednn (pnpm rebuild), or @tensorflow/tfjs-node where its native library can be downloaded",
     );
-    for (const reason of info.skipped) lines.push(`  skipped ${reason}`);
   }
+  for (const reason of info.skipped) lines.push(`  skipped ${reason}`);
   return lines;
 }

@@ -39,7 +39,7 @@ describe('aa-bench CLI', () => {
     [['aliasing', '--factor', '0'], /--factor must be a positive integer, got '0'/],
     [['aliasing', '--factor', '1'], /--factor must be at least 2/],
     [['aliasing', '--size', '20'], /--size must be at least 8 x --factor/],
-    [['--backend', 'gpu', 'aliasing'], /--backend must be one of auto, tensorflow-gpu, tensorflow, cpu, got 'gpu'/],
+    [['--backend', 'gpu', 'aliasing'], /--backend must be one of auto, tensorflow-gpu, tensorflow, onednn, cpu, got 'gpu'/],
     [['--backend', 'tensorflow', '--out', join(tmpdir(), 'aa-never'), 'aliasing', '--size', '64'], /--backend tensorflow: @tensorflow\/tfjs-node: not installed/],
     [['report', join(tmpdir(), 'aa-bench-nowhere')], /cannot read .*results\.json/],
   ])('fails clearly on %p', (args, message) => {
