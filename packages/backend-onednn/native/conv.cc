@@ -2,9 +2,11 @@
 // backward weights. Activations stay channels-last (NHWC) as tfjs stores them, so the big tensors are
 // never reordered; only the small weights move between tfjs's HWIO layout and the blocked layout the
 // chosen oneDNN kernel wants. Primitives are created once per shape and cached.
+// The fused activation is applied after the primitive with tfjs-backend-cpu's formulas
+// (applyActivation), not as a oneDNN post-op: oneDNN's jit relu / clip post-ops turn NaN into 0,
+// which would hide a diverged model where the cpu kernel propagates NaN.
 #include <dnnl.hpp>
 
-#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -78,23 +80,7 @@ std::map<std::vector<int64_t>, std::unique_ptr<ConvEntry>> cache;
 std::mutex cacheMutex;
 constexpr size_t kCacheMax = 512;
 
-dnnl::algorithm eltwiseFor(int act) {
-  switch (act) {
-    case kRelu:
-    case kLeakyRelu:
-      return dnnl::algorithm::eltwise_relu;
-    case kRelu6:
-      return dnnl::algorithm::eltwise_clip_v2;
-    case kElu:
-      return dnnl::algorithm::eltwise_elu;
-    case kSigmoid:
-      return dnnl::algorithm::eltwise_logistic;
-    default:
-      return dnnl::algorithm::undef;
-  }
-}
-
-std::unique_ptr<ConvEntry> build(int kind, const Geometry& g, bool hasBias, int act, float alpha) {
+std::unique_ptr<ConvEntry> build(int kind, const Geometry& g, bool hasBias) {
   auto e = std::make_unique<ConvEntry>();
   auto& eng = cpuEngine();
   e->src = g.src();
@@ -109,15 +95,7 @@ std::unique_ptr<ConvEntry> build(int kind, const Geometry& g, bool hasBias, int 
                 : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
                                                   e->src, g.weightsAny(), e->dst, g.strides(), g.dilates(), g.padL(),
                                                   g.padR());
-    dnnl::primitive_attr attr;
-    if (act != kLinear) {
-      dnnl::post_ops po;
-      float a = act == kLeakyRelu ? alpha : (act == kElu ? 1.f : 0.f);
-      float b = act == kRelu6 ? 6.f : 0.f;
-      po.append_eltwise(1.f, eltwiseFor(act), a, b);
-      attr.set_post_ops(po);
-    }
-    dnnl::convolution_forward::primitive_desc pd(d, attr, eng);
+    dnnl::convolution_forward::primitive_desc pd(d, eng);
     e->weights = pd.weights_desc();
     e->impl = pd.impl_info_str();
     e->prim = dnnl::convolution_forward(pd);
@@ -154,19 +132,16 @@ std::unique_ptr<ConvEntry> build(int kind, const Geometry& g, bool hasBias, int 
   return e;
 }
 
-ConvEntry& entryFor(int kind, const std::vector<int64_t>& p, bool hasBias, int act, float alpha) {
+ConvEntry& entryFor(int kind, const std::vector<int64_t>& p, bool hasBias) {
   std::vector<int64_t> key(p);
   key.push_back(kind);
   key.push_back(hasBias);
-  key.push_back(act);
-  int32_t alphaBits;
-  std::memcpy(&alphaBits, &alpha, sizeof alphaBits);
-  key.push_back(alphaBits);
   auto it = cache.find(key);
   if (it != cache.end()) return *it->second;
   if (cache.size() >= kCacheMax) cache.clear();  // shapes changed wholesale; rebuild lazily
+  auto built = build(kind, Geometry(p), hasBias);  // may throw: then the cache is left unchanged
   auto& slot = cache[key];
-  slot = build(kind, Geometry(p), hasBias, act, alpha);
+  slot = std::move(built);
   return *slot;
 }
 
@@ -185,8 +160,9 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
     int act = static_cast<int>(i64(info[6]));
     float alpha = fl(info[7]);
     if (p.size() != 18) throw Napi::Error::New(info.Env(), "conv2d: expected 18 geometry parameters");
+    if (kind < kForward || kind > kBackwardWeights) throw Napi::Error::New(info.Env(), "conv2d: unknown kind");
     std::lock_guard<std::mutex> lock(cacheMutex);
-    ConvEntry& e = entryFor(kind, p, bias != nullptr, act, alpha);
+    ConvEntry& e = entryFor(kind, p, bias != nullptr);
     auto& eng = cpuEngine();
     auto& s = cpuStream();
     if (kind == kForward) {
@@ -214,6 +190,7 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
       if (e.reorder) e.reorderPrim.execute(s, e.weightsMem, user);
     }
     s.wait();
+    if (kind == kForward && act != kLinear) applyActivation(out, p[0] * p[4] * p[5] * p[6], act, alpha);
     return Napi::String::New(info.Env(), e.impl);
   });
 }

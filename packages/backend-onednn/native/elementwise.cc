@@ -42,10 +42,11 @@ const float kSoftplusThreshold = std::log(1.1920928955078125e-7f) + 2.f;
 template <int Op>
 inline float unaryOp(float x, float alpha, float beta) {
   switch (Op) {
+    // Math.max(0, x) (and Math.min(.., 6)): NaN stays NaN, -0 and negatives give +0.
     case kURelu:
-      return x < 0.f ? 0.f : x;
+      return x > 0.f ? x : (x != x ? x : 0.f);
     case kURelu6:
-      return x < 0.f ? 0.f : (x > 6.f ? 6.f : x);
+      return x > 0.f ? (x > 6.f ? 6.f : x) : (x != x ? x : 0.f);
     case kUExp:
       return std::exp(x);
     case kULog:
@@ -136,6 +137,8 @@ inline float binaryOp(float a, float b) {
       return d * d;
     }
     case kBPow:
+      // Math.pow, not C's pow: pow(1, NaN) and pow(-1, +-Infinity) are NaN in JavaScript, 1 in C.
+      if (b != b || (std::isinf(b) && std::fabs(a) == 1.f)) return kNaN;
       return std::pow(a, b);
   }
   return 0.f;

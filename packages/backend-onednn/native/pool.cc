@@ -58,7 +58,8 @@ Napi::Value PoolForward(const Napi::CallbackInfo& info) {
           }
         }
         if (!kMax) {
-          const float inv = 1.f / static_cast<float>((he - hs) * (we - ws));
+          // A window entirely in the padding has he < hs (or we < ws): 0 valid pixels, 0 / 0 = NaN as on cpu.
+          const float inv = 1.f / static_cast<float>(maxI(0, he - hs) * maxI(0, we - ws));
 #pragma omp simd
           for (int64_t c = 0; c < g.C; c++) out[c] *= inv;
         }

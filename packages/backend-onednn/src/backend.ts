@@ -13,7 +13,7 @@ import type { KernelArgs, NativeKernel } from './kernels/common';
 import { isMissing, releaseScratch } from './kernels/common';
 import { nativeKernels } from './kernels/index';
 import { isAvailable, nativeAddon } from './native';
-import { DEFAULT_POOL_BYTES, clearPool, give, isPooled, pooledBytes, setPoolCap } from './pool';
+import { DEFAULT_POOL_BYTES, clearPool, isPooled, pooledBytes, release, setPoolCap } from './pool';
 import { checkBoolean, checkNames, checkNumber, checkObject } from './validate';
 
 /** The name the backend registers under: `tf.setBackend(ONEDNN_BACKEND_NAME)`. */
@@ -48,11 +48,14 @@ export class OneDnnBackend extends MathBackendCPU {
     return isPooled(values) ? values.slice() : values;
   }
 
-  /** Releases the data like the cpu backend; a recycled buffer whose last reference went goes back to the pool. */
+  /**
+   * Releases the data like the cpu backend; when the data is gone and it owned a recycled buffer
+   * (it was created with it by a native kernel), the buffer goes back to the pool.
+   */
   override disposeData(dataId: DataId, force = false): boolean {
     const values = this.data.get(dataId)?.values;
     const released = super.disposeData(dataId, force);
-    if (values !== undefined && isPooled(values) && !this.data.has(dataId)) give(values);
+    if (values !== undefined && !this.data.has(dataId)) release(values, dataId);
     return released;
   }
 
@@ -187,10 +190,11 @@ export interface OneDnnBackendOptions {
  * without selecting it: call `tf.setBackend('onednn')` or let `tf.ready()` choose by priority.
  * Returns false, registering nothing, when the addon is unavailable (see `unavailableReason()`).
  * Calling it again only updates `threads`, `poolBytes` and `fuseGradients`.
+ * @throws Error naming the option and the allowed values, for an invalid value or an unknown option name.
  */
 export function registerOneDnnBackend(options: OneDnnBackendOptions = {}): boolean {
   const fn = 'registerOneDnnBackend';
-  checkObject(fn, 'options', options);
+  checkObject(fn, 'options', options, ['priority', 'threads', 'exclude', 'poolBytes', 'fuseGradients']);
   const { priority = DEFAULT_PRIORITY, threads, exclude = [], poolBytes = DEFAULT_POOL_BYTES, fuseGradients = true } = options;
   checkNumber(fn, 'options.priority', priority);
   checkNumber(fn, 'options.threads', threads, { min: 1, max: 4096, integer: true });

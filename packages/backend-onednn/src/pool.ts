@@ -6,10 +6,12 @@ import * as os from 'node:os';
  * collections triggered by external-memory pressure (dozens per ResNet step). Buffers come back
  * here when the backend releases a tensor's data, and are handed out again for the same length.
  *
- * Safety rests on three rules enforced by the backend: a pooled buffer is never returned to user
+ * Safety rests on four rules enforced by the backend: a pooled buffer is never returned to user
  * code (`readSync`/`read` copy it), never shared by a second tensor (outputs of cpu kernels that
- * alias a pooled buffer, such as a contiguous `Slice` view, are copied), and only recycled when
- * tfjs drops the last reference to its data.
+ * alias a pooled buffer, such as a contiguous `Slice` view, are copied), only recycled when tfjs
+ * drops the last reference to its data, and only by the tensor data it was created for
+ * (`adopt`/`release`): cpu kernels wrap an input's array in short-lived intermediates (the real part
+ * of a complex cast, a view), whose disposal must not recycle the input's live buffer.
  */
 
 /**
@@ -21,6 +23,8 @@ export const DEFAULT_POOL_BYTES = Math.floor(os.totalmem() / 4);
 
 const free = new Map<number, Float32Array[]>();
 const owned = new WeakSet<ArrayBufferLike>();
+// The tensor data (tfjs DataId) each handed-out array was adopted by: the only one that may release it.
+const owners = new WeakMap<Float32Array, object>();
 // Arrays sitting in the free lists, so that a buffer is never listed twice.
 const listed = new WeakSet<Float32Array>();
 let freeBytes = 0;
@@ -76,7 +80,22 @@ export function isPooled(values: unknown): values is Float32Array {
   return ArrayBuffer.isView(values) && owned.has(values.buffer);
 }
 
-/** Returns a buffer from `take` whose tensor data tfjs has released. */
+/** Records that the tensor data `dataId` was created with `values` (an array from `take`) as its storage. */
+export function adopt(values: Float32Array, dataId: object): void {
+  if (isPooled(values)) owners.set(values, dataId);
+}
+
+/**
+ * Called when tfjs deleted the data `dataId` whose storage was `values`: recycles the array only if
+ * that data adopted it (not if `values` is borrowed, e.g. by an intermediate of a cpu kernel).
+ */
+export function release(values: unknown, dataId: object): void {
+  if (!isPooled(values) || owners.get(values) !== dataId) return;
+  owners.delete(values);
+  give(values);
+}
+
+/** Returns a buffer from `take` that nothing references any more (scratch copies, released data). */
 export function give(values: Float32Array): void {
   const bytes = values.byteLength;
   // Only whole arrays from take(), once each.

@@ -32,11 +32,15 @@ export function checkNames(fn: string, name: string, value: unknown, allowed: re
   }
 }
 
-/** Throws unless `value` is undefined or a plain object. */
-export function checkObject(fn: string, name: string, value: unknown): void {
+/** Throws unless `value` is undefined or a plain object whose keys are all in `allowed` (a misspelt option is an error). */
+export function checkObject(fn: string, name: string, value: unknown, allowed: readonly string[]): void {
   if (value === undefined) return;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new Error(`${fn}: ${name} must be an options object, got ${describe(value)}`);
+  }
+  const unknown = Object.keys(value).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) {
+    throw new Error(`${fn}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} in ${name}; allowed: ${allowed.join(', ')}`);
   }
 }
 

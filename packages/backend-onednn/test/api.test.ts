@@ -46,6 +46,7 @@ describe('registerOneDnnBackend options are validated', () => {
     [{ exclude: ['Conv2D', 'Nope'] }, /registerOneDnnBackend: options.exclude must be an array of overridden kernel names \(.*Conv2D.*\), got \["Nope"\]/],
     [{ poolBytes: -1 }, /registerOneDnnBackend: options.poolBytes must be an integer >= 0, got -1/],
     [{ fuseGradients: 'yes' }, /registerOneDnnBackend: options.fuseGradients must be true or false, got "yes"/],
+    [{ thread: 2 }, /registerOneDnnBackend: unknown option "thread" in options; allowed: priority, threads, exclude, poolBytes, fuseGradients/],
   ])('%j is rejected', (options, message) => {
     expect(() => registerOneDnnBackend(options as never)).toThrow(message);
   });

@@ -71,6 +71,16 @@ describeNative('FusedBatchNorm', () => {
     expectNative(stats, 'FusedBatchNorm');
   });
 
+  test('statistics of different ranks are rejected with the cpu kernel\'s error', async () => {
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      return () => tf.tidy(() => tf.engine().runKernel('FusedBatchNorm', { x: tf.ones([2, 3]), mean: tf.ones([1, 3]), variance: tf.ones([3]) }, { varianceEpsilon: 1e-3 }));
+    };
+    expect(await run('cpu')).toThrow(/equal ranks/);
+    expect(await run('onednn')).toThrow(/equal ranks/);
+    await tf.setBackend('cpu');
+  });
+
   test('statistics of two different lengths (cycled separately by the cpu kernel) fall back', async () => {
     const stats = await compareBackends(() => tf.batchNorm(rand([2, 6], 11), rand([2], 12), rand([3], 13, 0.1, 1)));
     expectFallback(stats, 'FusedBatchNorm');

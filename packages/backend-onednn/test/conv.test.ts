@@ -1,7 +1,8 @@
 /** Conv2D / FusedConv2D / depthwise kernels and their backprops against the cpu backend. */
 import * as tf from '@tensorflow/tfjs';
 
-import { compareBackends, describeNative, expectFallback, expectNative, rand } from './helpers';
+import { nativeAddon } from '../src/native';
+import { compareBackends, describeNative, expectClose, expectFallback, expectNative, rand } from './helpers';
 
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -122,6 +123,40 @@ describeNative('FusedConv2D', () => {
     expectNative(stats, 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Relu');
   });
 
+  // oneDNN's own relu / clip post-ops turn NaN into 0; the activation must keep the cpu kernel's NaN.
+  test.each(activations)('NaN and signed zeros through bias + %s (plain and depthwise) as on cpu', async (activation) => {
+    const x = () => tf.tensor4d([NaN, -1, 1, 2, -7, 8, 0.5, -0.5, 0, -0, Infinity, -Infinity], [1, 2, 3, 2]);
+    const stats = await compareBackends(() => {
+      const bias = tf.tensor1d([0, -0]);
+      const plain = tf.fused.conv2d({ x: x(), filter: tf.tensor4d([1, 0, 0, 1], [1, 1, 2, 2]), strides: 1, pad: 'valid', bias, activation, leakyreluAlpha: 0.3 });
+      const depthwise = tf.fused.depthwiseConv2d({ x: x(), filter: tf.ones([1, 1, 2, 1]) as tf.Tensor4D, strides: 1, pad: 'valid', bias, activation, leakyreluAlpha: 0.3 });
+      // 1 / y tells +0 from -0 (cpu's Math.max(0, x) gives +0).
+      return [plain, depthwise, tf.div(1, plain)];
+    });
+    expectNative(stats, 'FusedConv2D', 'FusedDepthwiseConv2D');
+  });
+
+  test('leakyrelu without leakyreluAlpha uses 0.2, as tf.leakyRelu and the unfused (taped) path do', async () => {
+    // tfjs-backend-cpu's fused kernel would compute undefined * x = NaN here (a tfjs bug); onednn does not copy it.
+    const x = rand([1, 4, 5, 2], 44, -2, 2) as tf.Tensor4D;
+    const w = rand([3, 3, 2, 3], 45) as tf.Tensor4D;
+    await tf.setBackend('onednn');
+    const fused = tf.tidy(() => tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', activation: 'leakyrelu' }));
+    const got = Float32Array.from(fused.dataSync());
+    fused.dispose();
+    await tf.setBackend('cpu');
+    const expected = tf.tidy(() => tf.leakyRelu(tf.conv2d(x, w, 1, 'same'), 0.2));
+    expectClose(got, Float32Array.from(expected.dataSync()));
+    tf.dispose([expected, x, w]);
+  });
+
+  test('a bias of rank 5 (which raises the cpu output\'s rank) falls back', async () => {
+    const stats = await compareBackends(() =>
+      tf.fused.conv2d({ x: rand([1, 3, 3, 2], 46) as tf.Tensor4D, filter: rand([1, 1, 2, 2], 47) as tf.Tensor4D, strides: 1, pad: 'valid', bias: rand([1, 1, 1, 1, 2], 48) }),
+    );
+    expectFallback(stats, 'FusedConv2D');
+  });
+
   test('prelu activation falls back to the cpu kernel', async () => {
     const stats = await compareBackends(() =>
       tf.fused.conv2d({
@@ -134,6 +169,19 @@ describeNative('FusedConv2D', () => {
       }),
     );
     expectFallback(stats, 'FusedConv2D');
+  });
+});
+
+describeNative('native convolution errors', () => {
+  test('a geometry oneDNN rejects throws every time (no half-built cache entry) and later convolutions still work', async () => {
+    const addon = nativeAddon();
+    // OH = 5 is inconsistent with IH = 4, a 3x3 window, stride 1 and no padding: oneDNN refuses the descriptor.
+    const bad = Int32Array.of(1, 4, 4, 1, 5, 5, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 1);
+    for (let i = 0; i < 2; i++) {
+      expect(() => addon.conv2d(0, new Float32Array(16), new Float32Array(9), null, new Float32Array(25), bad, 0, 0)).toThrow(/^conv2d: /);
+    }
+    const stats = await compareBackends(() => tf.conv2d(rand([1, 4, 4, 1], 49) as tf.Tensor4D, rand([3, 3, 1, 1], 50) as tf.Tensor4D, 1, 'valid'));
+    expectNative(stats, 'Conv2D');
   });
 });
 

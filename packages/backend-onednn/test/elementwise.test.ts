@@ -43,6 +43,17 @@ describeNative('unary kernels', () => {
     expectNative(stats, 'Relu', 'Step', 'Maximum', 'Minimum');
   });
 
+  test('special values follow JavaScript\'s Math functions (Math.pow, Math.max(0, -0) = +0)', async () => {
+    const stats = await compareBackends(() => {
+      const base = tf.tensor([1, 1, -1, -1, 2, NaN, 0, -0, -8, Infinity, -Infinity, 0.5]);
+      const exponent = tf.tensor([NaN, Infinity, Infinity, -Infinity, NaN, 0, -1, -1, 1 / 3, -0.5, 3, -Infinity]);
+      const signed = tf.tensor([-0, 0, -1, NaN, 7, 6.5]);
+      // 1 / y tells +0 from -0.
+      return [tf.pow(base, exponent), tf.div(1, tf.relu(signed)), tf.div(1, tf.relu6(signed)), tf.clipByValue(signed, -0.5, 6)];
+    });
+    expectNative(stats, 'Pow', 'Relu', 'Relu6', 'ClipByValue');
+  });
+
   test('int32 inputs fall back to the cpu kernels', async () => {
     const stats = await compareBackends(() => tf.cast(tf.abs(tf.tensor([-3, 2, -1], [3], 'int32')), 'float32'));
     expectFallback(stats, 'Abs');
@@ -112,6 +123,11 @@ describeNative('AddN and Softmax', () => {
       const dy = rand([6, 11], 22);
       return [tf.softmax(x), tf.grad((a: tf.Tensor) => tf.softmax(a))(x, dy), tf.logSoftmax(x), tf.grad((a: tf.Tensor) => tf.logSoftmax(a))(x, dy)];
     });
+    expectNative(stats, 'Softmax');
+  });
+
+  test('softmax rows with NaN or infinities are NaN, as on cpu', async () => {
+    const stats = await compareBackends(() => tf.softmax(tf.tensor2d([[Infinity, 1, 2], [-Infinity, -Infinity, -Infinity], [NaN, 0, 1], [-Infinity, 0, 1]])));
     expectNative(stats, 'Softmax');
   });
 

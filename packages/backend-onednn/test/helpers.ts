@@ -62,7 +62,7 @@ export async function runOn(backend: 'cpu' | 'onednn', f: () => tf.Tensor | tf.T
   return result;
 }
 
-/** Element-wise closeness: |a - b| <= atol + rtol * |a|. */
+/** Element-wise closeness: |a - b| <= atol + rtol * |a|; NaN matches only NaN, an infinity only itself. */
 export function expectClose(actual: Float32Array, expected: Float32Array, { atol = 1e-4, rtol = 1e-3 } = {}): void {
   expect(actual.length).toBe(expected.length);
   let worst = -1;
@@ -70,7 +70,7 @@ export function expectClose(actual: Float32Array, expected: Float32Array, { atol
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i] as number;
     const e = expected[i] as number;
-    if (Number.isNaN(e) && Number.isNaN(a)) continue;
+    if ((Number.isNaN(e) && Number.isNaN(a)) || a === e) continue;
     const excess = Math.abs(a - e) - (atol + rtol * Math.abs(e));
     if (!(excess <= 0) && (worst < 0 || excess > worstExcess)) {
       worst = i;

@@ -57,5 +57,8 @@ describeNative('_FusedMatMul', () => {
     expectNative(native, '_FusedMatMul');
     const fallback = await compareBackends(() => tf.fused.matMul({ a: rand([3, 4], 15), b: rand([4, 2], 16), bias: rand([3, 2], 17) }));
     expectFallback(fallback, '_FusedMatMul');
+    // A bias of higher rank than the product: the cpu kernel's broadcast add raises the rank.
+    const ranked = await compareBackends(() => tf.engine().runKernel('_FusedMatMul', { a: rand([3, 4], 18), b: rand([4, 2], 19), bias: rand([1, 1, 2], 20) }, { transposeA: false, transposeB: false, activation: 'linear' }) as tf.Tensor);
+    expectFallback(ranked, '_FusedMatMul');
   });
 });

@@ -60,6 +60,18 @@ describeNative('buffer recycling is invisible to user code', () => {
     tf.dispose([x, r, other]);
   });
 
+  test('a cpu kernel\'s intermediate borrowing an input\'s buffer does not recycle it when disposed', () => {
+    const x = rand([4, 10], 7);
+    const a = tf.mul(x, 1); // native output: a pooled buffer owned by a
+    const c = tf.complex(tf.mul(x, 3), tf.mul(x, 4));
+    // The cpu Add casts the float input to complex64: a short-lived complex whose real part is a's
+    // own array. Disposing that intermediate must leave a's buffer alone.
+    const sum = tf.engine().runKernel('Add', { a: c, b: a }) as tf.Tensor;
+    const overwrite = [tf.mul(x, -5), tf.mul(x, -6), tf.mul(x, -7)]; // would take a's buffer if it were free
+    expect(Array.from(a.dataSync())).toEqual(Array.from(seeded(40, 7)));
+    tf.dispose([x, a, c, sum, ...overwrite]);
+  });
+
   test('released buffers are pooled and reused for the same length', () => {
     const x = rand([128, 16], 5);
     const y = tf.relu(x);

@@ -111,6 +111,24 @@ describeNative('layout kernels', () => {
     });
     expectNative(stats, 'Concat');
   });
+
+  test('concat skips empty inputs, but checks their shapes like the cpu kernel', async () => {
+    const stats = await compareBackends(() => tf.concat([tf.zeros([2, 0, 4]), rand([2, 3, 4], 31), tf.zeros([2, 0, 4]), rand([2, 2, 4], 32)], 1));
+    expectNative(stats, 'Concat');
+    const message = async (backend: string) => {
+      await tf.setBackend(backend);
+      try {
+        tf.tidy(() => tf.concat([tf.zeros([0, 5]), tf.ones([2, 3]), tf.ones([2, 3])], 0));
+        return 'no error';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    const expected = await message('cpu');
+    expect(expected).toMatch(/does not match/);
+    expect(await message('onednn')).toBe(expected);
+    await tf.setBackend('cpu');
+  });
 });
 
 describeNative('gradient dispatchers', () => {

@@ -14,6 +14,9 @@ function batchNorm({ inputs, backend, attrs }: KernelArgs): TensorInfo | null {
   const ov = isMissing(offset) ? null : f32(backend, offset);
   const sv = isMissing(scale) ? null : f32(backend, scale);
   if ((!isMissing(offset) && ov === null) || (!isMissing(scale) && sv === null)) return null;
+  // The cpu kernel asserts equal ranks of the statistics: leave mismatches to it (it throws).
+  const rank = (mean as TensorInfo).shape.length;
+  if ([variance, offset, scale].some((t) => !isMissing(t) && t.shape.length !== rank)) return null;
   // The cpu kernel cycles each parameter along the flat input; we support lengths 1 and one common L.
   const lengths = [mv.length, vv.length, ov?.length ?? 1, sv?.length ?? 1];
   const len = Math.max(...lengths);

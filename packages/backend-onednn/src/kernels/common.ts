@@ -2,7 +2,7 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
-import { give, take } from '../pool';
+import { adopt, give, take } from '../pool';
 
 /** The backend every kernel receives: the cpu backend's storage (`data.get(id).values` is a typed array). */
 export type CpuBackend = MathBackendCPU;
@@ -67,9 +67,11 @@ export function alloc(n: number): Float32Array {
   return take(n);
 }
 
-/** Wraps a freshly computed float32 array as the kernel's output. */
+/** Wraps a freshly computed float32 array as the kernel's output (which owns it, for recycling). */
 export function output(backend: CpuBackend, shape: number[], values: Float32Array): TensorInfo {
-  return backend.makeTensorInfo(shape, 'float32', values);
+  const info = backend.makeTensorInfo(shape, 'float32', values);
+  adopt(values, info.dataId);
+  return info;
 }
 
 /** Activation codes understood by the addon's fused kernels; `null` for ones it leaves to the cpu (prelu). */

@@ -69,11 +69,14 @@ function isNhwc(dataFormat: string | undefined): boolean {
   return isMissing(dataFormat) || dataFormat === 'NHWC';
 }
 
-/** A bias of `channels` values, or null when the bias does not broadcast along the channels only. */
+/**
+ * A bias of `channels` values, or null when the bias does not broadcast along the channels only
+ * (or has a rank above 4, which would make the cpu kernel's broadcast add raise the output's rank).
+ */
 function channelBias(backend: CpuBackend, bias: TensorInfo | undefined, channels: number): Float32Array | null | undefined {
   if (isMissing(bias)) return undefined;
   const values = f32(backend, bias);
-  if (values === null) return null;
+  if (values === null || bias.shape.length > 4) return null;
   if (values.length === channels && bias.shape[bias.shape.length - 1] === channels) return values;
   if (values.length === 1) return new Float32Array(channels).fill(values[0] as number);
   return null;

@@ -82,19 +82,22 @@ const slice: NativeKernel = {
 const concat: NativeKernel = {
   kernelName: 'Concat',
   run({ inputs, backend, attrs }: KernelArgs): TensorInfo | null {
-    const list = (Object.values(inputs) as TensorInfo[]).filter((t) => sizeOf(t.shape) > 0);
-    const first = list[0];
-    // One non-empty input is an identity (zero-copy) in the cpu kernel.
-    if (first === undefined || list.length < 2) return null;
+    const all = Object.values(inputs) as TensorInfo[];
+    if (all.length === 0 || all.some((t) => isMissing(t))) return null;
     let axis: number;
     let shape: number[];
     try {
-      axis = util.parseAxisParam((attrs as unknown as ConcatAttrs).axis, first.shape)[0] as number;
-      backend_util.assertParamsConsistent(list.map((t) => t.shape), axis);
-      shape = backend_util.computeOutShape(list.map((t) => t.shape), axis);
+      // Checked on every input, empty ones included, as the cpu kernel does (it throws tfjs's message).
+      axis = util.parseAxisParam((attrs as unknown as ConcatAttrs).axis, (all[0] as TensorInfo).shape)[0] as number;
+      backend_util.assertParamsConsistent(all.map((t) => t.shape), axis);
+      shape = backend_util.computeOutShape(all.map((t) => t.shape), axis);
     } catch {
       return null;
     }
+    const list = all.filter((t) => sizeOf(t.shape) > 0);
+    const first = list[0];
+    // One non-empty input is an identity (zero-copy) in the cpu kernel.
+    if (first === undefined || list.length < 2) return null;
     const values: Float32Array[] = [];
     for (const t of list) {
       const v = f32(backend, t);
@@ -102,7 +105,9 @@ const concat: NativeKernel = {
       values.push(v);
     }
     const outer = sizeOf(first.shape.slice(0, axis));
-    const inners = Int32Array.from(list.map((t) => sizeOf(t.shape.slice(axis))));
+    const innerSizes = list.map((t) => sizeOf(t.shape.slice(axis)));
+    if (innerSizes.some((v) => v > 0x7fffffff)) return null; // the addon takes them as int32
+    const inners = Int32Array.from(innerSizes);
     const out = alloc(sizeOf(shape));
     nativeAddon().concat(values, out, outer, inners);
     return output(backend, shape, out);

@@ -36,6 +36,7 @@ function matmul({ inputs, backend, attrs }: KernelArgs, fused: boolean): TensorI
   // Broadcasting of one operand's whole batch is supported; anything finer goes to the cpu.
   if (!(batchA === batchB || batchA === 1 || batchB === 1) || batch !== Math.max(batchA, batchB)) return null;
   if (m * n * batch === 0) return null;
+  if ([batchA, batchB, m, n, k].some((v) => v > 0x7fffffff)) return null; // the addon takes them as int32
   let act = 0;
   let alpha = 0;
   let bias: Float32Array | null = null;
@@ -49,8 +50,10 @@ function matmul({ inputs, backend, attrs }: KernelArgs, fused: boolean): TensorI
       bias = f32(backend, inputs.bias);
       if (bias === null) return null;
       const bs = inputs.bias.shape;
+      // A bias of higher rank than the product would raise the rank of the cpu kernel's output.
+      if (bs.length > outer.length + 2) return null;
       if (bias.length === 1) biasLen = 1;
-      else if (bias.length === n && bs[bs.length - 1] === n && bs.length <= outer.length + 2) biasLen = n;
+      else if (bias.length === n && bs[bs.length - 1] === n) biasLen = n;
       else return null;
     }
   }
