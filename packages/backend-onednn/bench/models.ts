@@ -1,7 +1,7 @@
 /**
  * The chapter's models for the throughput bench, built with plain tfjs layers (no @aa/* imports):
  * the plain CNN, the same CNN with anti-aliased max pooling, and the 28-block ResNet / ReZero ResNet.
- * Shapes follow the PyTorch reference (`../../shared/reference/chapter14_reference.py`), channels-last.
+ * Shapes follow the PyTorch reference (the chapter's `chapter14_reference.py`), channels-last.
  */
 import * as tf from '@tensorflow/tfjs';
 

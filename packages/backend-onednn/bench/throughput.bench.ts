@@ -9,7 +9,8 @@
  *   CPU=0                  skip the cpu backend (a ResNet step there takes many minutes); the
  *                          MixUp variant is only run there with CPU_ALL=1 (it costs what rezero costs)
  *   CPU_RESNET_BATCH=8     batch for the ResNets on cpu (default 8; images/s is what is compared)
- *   TORCH=1                re-run ../shared/reference/torch_throughput.py for each model (with all
+ *   TORCH=1                re-run PyTorch's throughput script (TORCH_SCRIPT=path/to/torch_throughput.py,
+ *                          the chapter's reference code, which this project does not ship) for each model (with all
  *                          threads and with 1), right after measuring it, and save the figures to
  *                          bench/torch-throughput.json
  *   MEMORY=0               skip the 200-step memory check
@@ -28,7 +29,8 @@ const BATCH = 128;
 const ALL: ModelName[] = ['normal', 'aa', 'resnet', 'rezero', 'rezero_mixup'];
 const packageDir = path.resolve(__dirname, '..');
 const torchFile = path.join(packageDir, 'bench', 'torch-throughput.json');
-const torchScript = process.env.TORCH_SCRIPT ?? path.resolve(packageDir, '..', '..', '..', 'shared', 'reference', 'torch_throughput.py');
+// The PyTorch reference lives outside the project; the bench only runs it when pointed at it.
+const torchScript = process.env.TORCH_SCRIPT;
 
 interface TorchRecord {
   model: string;
@@ -68,6 +70,10 @@ function measure(name: ModelName, batch: number, warmup: number, steps: number):
 }
 
 function runTorch(name: ModelName, threads: number): TorchRecord | undefined {
+  if (torchScript === undefined) {
+    console.log('  TORCH=1 needs TORCH_SCRIPT=path/to/torch_throughput.py (the chapter\'s PyTorch reference); showing the saved figures instead');
+    return undefined;
+  }
   const res = spawnSync('/usr/bin/python3', [torchScript, name], { encoding: 'utf8', env: { ...process.env, THREADS: String(threads) } });
   const line = (res.stdout ?? '').split('\n').find((l) => l.startsWith('{"model"'));
   if (res.status !== 0 || line === undefined) {
