@@ -2,7 +2,7 @@
  * Loading and batching speed. Prints figures, asserts nothing.
  *   pnpm --filter @aa/cifar-data bench [DIR]      (or CIFAR10_DIR=DIR)
  * DIR holds cifar-10-batches-bin/ and/or cifar-10-binary.tar.gz, e.g. the output of
- *   /usr/bin/python3 ../../../shared/cifar10/build-archive.py /tmp/cifar10-full
+ *   a full-size official archive/folder, e.g. built from a local CIFAR-10 copy into /tmp/cifar10-full
  * Targets on the project machine: load 60,000 images under 3 s; batches over 50,000 images/s.
  */
 import * as fs from 'node:fs';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   if (dir === undefined || !fs.existsSync(dir)) {
     console.log(
       `No full-size CIFAR-10 given${dir === undefined ? '' : ` (${dir} does not exist)`}: pass a folder holding cifar-10-batches-bin/ and/or ` +
-        `cifar-10-binary.tar.gz as argument or CIFAR10_DIR (build one with /usr/bin/python3 /work/shared/cifar10/build-archive.py /tmp/cifar10-full). ` +
+        `cifar-10-binary.tar.gz as argument or CIFAR10_DIR (the official cifar-10-binary.tar.gz, or a folder it unpacks to). ` +
         `Measuring batch throughput on the shipped 1,000-image sample only.`,
     );
     train = (await loadCifar10Sample()).train;

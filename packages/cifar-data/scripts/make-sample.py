@@ -3,18 +3,20 @@
 
 Takes the first 100 training and the first 50 test images of each class (in the order of the pack
 below, itself a fixed shuffle of the official splits) from the offline JPEG copy of CIFAR-10
-(/work/shared/cifar10, decoded with Pillow: pixels close to, not bit-identical with, the official ones).
+(PACK_DIR, decoded with Pillow: pixels close to, not bit-identical with, the official ones).
 Records keep their pack order. Output members (like the official archive, under one folder):
   cifar-10-sample-bin/data_batch_1.bin  1000 records of 1 label byte + 3072 CHW pixel bytes
   cifar-10-sample-bin/test_batch.bin     500 records
   cifar-10-sample-bin/batches.meta.txt   the ten class names
-Usage: /usr/bin/python3 scripts/make-sample.py [PACK_DIR]   (prints the archive's size and MD5)
+Usage: /usr/bin/python3 scripts/make-sample.py PACK_DIR   (prints the archive's size and MD5)
 """
 import gzip, hashlib, io, os, sys, tarfile
 from array import array
 from PIL import Image
 
-pack = sys.argv[1] if len(sys.argv) > 1 else '/work/shared/cifar10'
+if len(sys.argv) != 2:
+    sys.exit('usage: make-sample.py PACK_DIR  (the JPEG pack of CIFAR-10: {train,test}_jpeg.bin, _offsets.u32, _labels.u8)')
+pack = sys.argv[1]
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(here, '..', 'data', 'cifar-10-sample.tar.gz')
 classes = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']
