@@ -161,3 +161,20 @@ describeNative('gradient dispatchers', () => {
     x.dispose();
   });
 });
+
+describeNative('gather gradient (UnsortedSegmentSum)', () => {
+  test('matches the cpu kernel for permutations, repeats, out-of-range ids and gather along inner axes', async () => {
+    const stats = await compareBackends(() => {
+      const x = rand([5, 3, 4, 2], 7);
+      const perm = tf.tensor1d([3, 0, 4, 1, 2], 'int32');
+      const repeats = tf.tensor1d([2, 2, 0, 4, 2, 1], 'int32');
+      const reflect = tf.tensor1d([2, 1, 0, 1, 2, 3, 2], 'int32');
+      const gPerm = tf.grad((a: tf.Tensor) => tf.mul(tf.gather(a, perm, 0), rand([5, 3, 4, 2], 8)).sum())(x);
+      const gRepeat = tf.grad((a: tf.Tensor) => tf.mul(tf.gather(a, repeats, 0), rand([6, 3, 4, 2], 9)).sum())(x);
+      const gInner = tf.grad((a: tf.Tensor) => tf.mul(tf.gather(a, reflect, 2), rand([5, 3, 7, 2], 10)).sum())(x);
+      const direct = tf.unsortedSegmentSum(rand([6, 3], 11), tf.tensor1d([1, -1, 3, 1, 7, 0], 'int32'), 4);
+      return [gPerm, gRepeat, gInner, direct];
+    });
+    expectNative(stats, 'UnsortedSegmentSum');
+  });
+});

@@ -83,6 +83,10 @@ function columnFilter(kernelSize: number, channels: number): tf.Tensor4D {
   return tf.tensor4d(values, [kernelSize, 1, channels, 1]);
 }
 
+/** tfjs's explicit convolution padding, `[[0, 0], [top, bottom], [left, right], [0, 0]]`. */
+type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
+const NO_PADDING: ExplicitPadding = [[0, 0], [0, 0], [0, 0], [0, 0]];
+
 /**
  * Filters one spatial axis with the 1-D binomial filter and subsamples it by `stride`.
  * The tensor is viewed as `[outer, n, inner, C]` so a `[k, 1]` depthwise convolution does the work
@@ -91,14 +95,16 @@ function columnFilter(kernelSize: number, channels: number): tf.Tensor4D {
 function blurAxis(x: tf.Tensor, axis: number, options: ResolvedBlurOptions): tf.Tensor {
   const { kernelSize, stride, padding } = options;
   const [before, after] = paddingAmounts(kernelSize, padding);
-  const padded = padAxis(x, axis, before, after, padding);
+  // Zeros are padded by the convolution itself; only mirrored cells need a padded copy.
+  const padded = padding === 'reflect' ? padAxis(x, axis, before, after, padding) : x;
+  const convPadding: ExplicitPadding = padding === 'same' ? [[0, 0], [before, after], [0, 0], [0, 0]] : NO_PADDING;
   const shape = padded.shape;
   const channels = shape[shape.length - 1] as number;
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = shape.slice(axis + 1, -1).reduce((a, b) => a * b, 1);
   const n = shape[axis] as number;
   const view = tf.reshape(padded, [outer, n, inner, channels]) as tf.Tensor4D;
-  const out = tf.depthwiseConv2d(view, columnFilter(kernelSize, channels), [stride, 1], 'valid');
+  const out = tf.depthwiseConv2d(view, columnFilter(kernelSize, channels), [stride, 1], convPadding);
   const outShape = shape.slice();
   outShape[axis] = out.shape[1];
   return tf.reshape(out, outShape);
@@ -153,13 +159,15 @@ export function blur2dOnePass(x: tf.Tensor4D, options: ResolvedBlurOptions): tf.
   const { kernelSize: k, stride, padding } = options;
   return tf.tidy(() => {
     const [before, after] = paddingAmounts(k, padding);
-    const padded = padAxis(padAxis(x, 1, before, after, padding), 2, before, after, padding) as tf.Tensor4D;
+    // Zeros are padded by the convolution itself; only mirrored cells need a padded copy.
+    const padded = padding === 'reflect' ? (padAxis(padAxis(x, 1, before, after, padding), 2, before, after, padding) as tf.Tensor4D) : x;
+    const convPadding: ExplicitPadding = padding === 'same' ? [[0, 0], [before, after], [before, after], [0, 0]] : NO_PADDING;
     const taps = binomialFilter(k);
     const channels = x.shape[3];
     const values = new Float32Array(k * k * channels);
     for (let i = 0; i < k; i++) {
       for (let j = 0; j < k; j++) values.fill((taps[i] as number) * (taps[j] as number), (i * k + j) * channels, (i * k + j + 1) * channels);
     }
-    return tf.depthwiseConv2d(padded, tf.tensor4d(values, [k, k, channels, 1]), stride, 'valid');
+    return tf.depthwiseConv2d(padded, tf.tensor4d(values, [k, k, channels, 1]), stride, convPadding);
   });
 }

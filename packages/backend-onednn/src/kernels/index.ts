@@ -7,6 +7,7 @@ import { layoutKernels } from './layout';
 import { matmulKernels } from './matmul';
 import { poolKernels } from './pool';
 import { reduceKernels } from './reduce';
+import { segmentKernels } from './segment';
 
 /** All native kernels, in registration order. */
 export const nativeKernels: readonly NativeKernel[] = [
@@ -17,4 +18,5 @@ export const nativeKernels: readonly NativeKernel[] = [
   ...elementwiseKernels,
   ...reduceKernels,
   ...layoutKernels,
+  ...segmentKernels,
 ];
