@@ -3,10 +3,27 @@ import { resolve } from 'node:path';
 
 import { Command, Option } from 'commander';
 
-import { BACKEND_CHOICES, describeBackend, selectBackend } from './backend';
-import { backendChoice, defaultOutDir, positiveInt, validateAliasing, type AliasingCliOptions, type GlobalOptions } from './config';
-import { readResults } from './report/results';
+import { BACKEND_CHOICES, describeBackend, selectBackend, type BackendInfo } from './backend';
+import {
+  backendChoice,
+  defaultOutDir,
+  nonNegativeInt,
+  positiveInt,
+  PRESET_NAMES,
+  presetChoice,
+  resolveTrainSettings,
+  validateAliasing,
+  type AliasingCliOptions,
+  type GlobalOptions,
+  type PresetName,
+  type TrainCliOptions,
+} from './config';
+import { resolveCifar10, type DataRequest } from './data';
+import { choosePreset, estimateSeconds, formatDuration, measureThroughput, ONEDNN_REFERENCE } from './estimate';
+import { PRESETS } from './config';
+import { readResults, TRAINING_KEYS, type Results, type TrainingKey } from './report/results';
 import { runAliasingStep, startResults, writeReport, type Log } from './runner';
+import { prepareData, runTrainingExperiments } from './trainingRunner';
 
 const log: Log = (line) => process.stderr.write(`${line}\n`);
 
@@ -38,6 +55,104 @@ program
     writeReport(out, results);
     log(`report: ${resolve(out, 'report.html')}`);
   });
+
+/** Options of the training subcommands, before the preset is resolved. */
+type TrainCommandOptions = Omit<TrainCliOptions, 'preset'> & { preset: PresetName | 'auto' };
+
+function addTrainingOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--preset <name>', `sizes: ${PRESET_NAMES.join(', ')}, or auto (the largest that fits about 15 minutes on this backend)`).default('auto'))
+    .option('--epochs <n>', 'epochs (overrides the preset)', positiveInt('--epochs'))
+    .option('--train-size <n>', 'training images (overrides the preset)', positiveInt('--train-size'))
+    .option('--test-size <n>', 'test images (overrides the preset)', positiveInt('--test-size'))
+    .option('--batch-size <n>', 'batch size (overrides the preset)', positiveInt('--batch-size'))
+    .option('--seed <n>', 'seed of the subsets, shuffling, crops and MixUp', nonNegativeInt('--seed'), 0)
+    .option('--data-dir <dir>', 'an extracted CIFAR-10 binary folder (cifar-10-batches-bin or its parent)')
+    .option('--archive <file>', 'a local cifar-10-binary.tar.gz')
+    .option('--sample', 'train on the 1,000/500-image CIFAR-10 sample shipped with @aa/cifar-data')
+    .option('--cache-dir <dir>', 'download cache of @aa/cifar-data (default ~/.cache/aa-cifar-data)')
+    .addOption(new Option('--data-url <url>', 'CIFAR-10 download address').hideHelp())
+    .option('--resume', 'continue an interrupted run in --out from its last finished epochs')
+    .option('--image-id <n>', 'test image of the shift figures', nonNegativeInt('--image-id'), 213);
+}
+
+function checkPreset(value: string): PresetName | 'auto' {
+  return value === 'auto' ? 'auto' : presetChoice(value);
+}
+
+async function runTraining(keys: readonly TrainingKey[], given: TrainCommandOptions, withAliasing: boolean): Promise<void> {
+  let options = given;
+  const preset = checkPreset(options.preset);
+  // Validates the overrides before any slow work (with a stand-in preset when it is still to be chosen).
+  resolveTrainSettings({ ...options, preset: preset === 'auto' ? 'smoke' : preset });
+  const { out, backend } = globals();
+  const info: BackendInfo = await selectBackend(backend);
+  describeBackend(info).forEach((line) => log(line));
+  const request: DataRequest = { dataDir: options.dataDir, archive: options.archive, sample: options.sample, cacheDir: options.cacheDir, url: options.dataUrl };
+  const cifar10 = await resolveCifar10(request, log);
+  let chosen: PresetName = preset === 'auto' ? 'smoke' : preset;
+  const available = { train: cifar10.train.count, test: cifar10.test.count };
+  if (preset === 'auto' || info.name === 'cpu') {
+    log('measuring training speed on the first steps ...');
+    const t = measureThroughput(info.name);
+    log(`throughput on ${info.name}: ${t.cnn.toFixed(1)} img/s (small CNN), ${t.resnet.toFixed(2)} img/s (28-block ResNet${t.resnetExtrapolated ? ', extrapolated' : ''})`);
+    if (preset === 'auto' && cifar10.sample) {
+      // On the sample: all of its images, as many epochs (up to quick's 5) as fit a few minutes.
+      chosen = 'quick';
+      if (options.epochs === undefined) {
+        const size = { trainSize: available.train, testSize: available.test };
+        const fixed = estimateSeconds(t, keys, { ...size, epochs: 0 });
+        const perEpoch = estimateSeconds(t, keys, { ...size, epochs: 1 }) - fixed;
+        options = { ...options, epochs: Math.max(1, Math.min(PRESETS.quick.epochs, Math.floor((5 * 60 - fixed) / perEpoch))) };
+      }
+      log(`preset: quick on the sample (all ${available.train}/${available.test} images), ${options.epochs} epochs to finish in a few minutes here`);
+    } else if (preset === 'auto') {
+      const budget = 15 * 60;
+      const pick = choosePreset(t, keys, budget, available);
+      chosen = pick.preset;
+      log(`preset: ${chosen} (the largest estimated to finish within ${formatDuration(budget)} here: about ${formatDuration(pick.seconds)})`);
+    }
+    const p = { ...PRESETS[chosen], ...stripUndefined({ epochs: options.epochs, trainSize: options.trainSize, testSize: options.testSize }) };
+    const size = { epochs: p.epochs, trainSize: Math.min(p.trainSize, available.train), testSize: Math.min(p.testSize, available.test) };
+    log(`estimated time: ${formatDuration(estimateSeconds(t, keys, size))} on ${info.name}`);
+    if (info.name === 'cpu') {
+      log(
+        `with @aa/backend-onednn (apt-get install libdnnl-dev, then pnpm install) this would take about ${formatDuration(estimateSeconds(ONEDNN_REFERENCE, keys, size))}; ` +
+          `the chapter preset about ${formatDuration(estimateSeconds(ONEDNN_REFERENCE, keys, { ...PRESETS.chapter }))} there, ${formatDuration(estimateSeconds(t, keys, { ...PRESETS.chapter }))} on cpu`,
+      );
+    }
+  }
+  const settings = resolveTrainSettings({ ...options, preset: chosen });
+  const results: Results = startResults({ experiments: [...(withAliasing ? ['aliasing'] : []), ...keys], ...settings, preset: chosen, requestedPreset: preset }, info);
+  const save = () => writeReport(out, results);
+  if (withAliasing) {
+    runAliasingStep(out, { factor: 4, size: 1000 }, results, log);
+    save();
+  }
+  const data = prepareData(cifar10, request, settings, results, log);
+  await runTrainingExperiments(out, keys, settings, data, results, log, save);
+  results.finishedAt = new Date().toISOString();
+  save();
+  log(`report: ${resolve(out, 'report.html')}`);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+const TRAINING_COMMANDS: { name: string; keys: TrainingKey[]; description: string }[] = [
+  { name: 'shift', keys: ['shift'], description: 'plain vs anti-aliased CNN on random 24x24 crops; shift figures and exercise 1' },
+  { name: 'residual', keys: ['residual'], description: 'plain CNN vs ResNet vs ReZero ResNet (28 blocks)' },
+  { name: 'mixup', keys: ['mixup'], description: 'Beta(a, a) densities; ReZero ResNet trained with MixUp (alpha 0.25)' },
+  { name: 'exercises', keys: ['exercise2', 'exercise3', 'exercise4', 'exercise5', 'exercise6'], description: 'exercises 2 to 6' },
+];
+
+for (const c of TRAINING_COMMANDS) {
+  addTrainingOptions(program.command(c.name).description(c.description)).action((options: TrainCommandOptions) => runTraining(c.keys, options, false));
+}
+addTrainingOptions(program.command('all', { isDefault: true }).description('every experiment in order: aliasing, shift, residual, mixup, exercises')).action(
+  (options: TrainCommandOptions) => runTraining(TRAINING_KEYS, options, true),
+);
 
 program
   .command('report')

@@ -1,4 +1,4 @@
-import type { Results } from './results';
+import { TRAINING_KEYS, type Results, type TrainingRecord } from './results';
 
 /** A report as plain blocks, rendered to Markdown and to HTML by their own modules. */
 export type Block =
@@ -41,6 +41,28 @@ export function buildDocument(results: Results): ReportDocument {
       ],
     },
   ];
+  if (results.data) {
+    const d = results.data;
+    if (d.sample) {
+      intro.push({
+        kind: 'text',
+        text:
+          '**Run on the sample**: these results come from the 1,000-image training / 500-image test sample of CIFAR-10 shipped with ' +
+          '@aa/cifar-data, not the full data set, so accuracies are far below the chapter\'s. For the full set pass `--data-dir` or `--archive`, or allow the download.',
+      });
+    }
+    intro.push({
+      kind: 'table',
+      header: ['data', 'value'],
+      rows: [
+        ['source', d.source + (d.sample ? ' (run on the sample)' : '')],
+        ['images', `${d.trainSize} train / ${d.testSize} test`],
+        ['preset', d.preset],
+        ['epochs', String(d.epochs)],
+        ['batch size', String(d.batchSize)],
+      ],
+    });
+  }
   const sections: Section[] = [];
   const aliasing = results.experiments.aliasing;
   if (aliasing) {
@@ -81,5 +103,30 @@ export function buildDocument(results: Results): ReportDocument {
       ],
     });
   }
+  for (const key of TRAINING_KEYS) {
+    const record = results.experiments[key];
+    if (record) sections.push(trainingSection(record));
+  }
   return { title: 'aa-bench report: chapter 14, Advanced building blocks', intro, sections };
+}
+
+const acc = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${(v * 100).toFixed(2)}%`);
+
+/** A training experiment: what it does, its figures, and a table of each model's figures. */
+function trainingSection(r: TrainingRecord): Section {
+  const withShift = r.models.some((m) => m.shift);
+  const header = ['model', 'trainable parameters', 'final test accuracy', 'training img/s'];
+  if (withShift) header.push('median std of P(correct) over shifts', 'agreement with centre crop', 'accuracy over all shifts');
+  const rows = r.models.map((m) => {
+    const row = [m.label, m.params.toLocaleString('en-US'), acc(m.finalAccuracy), m.imagesPerSecond.toFixed(0)];
+    if (withShift) row.push(m.shift ? m.shift.medianStd.toFixed(4) : '', m.shift ? acc(m.shift.agreement) : '', m.shift ? acc(m.shift.accuracyAllShifts) : '');
+    return row;
+  });
+  const blocks: Block[] = [
+    { kind: 'text', text: `${r.description} Data: ${r.dataset}. Per-epoch records: \`${r.csv}\`; ${r.seconds.toFixed(0)} s.` },
+    { kind: 'images', items: r.figures.map((f) => ({ file: f.file, caption: f.caption, displayWidth: f.width })) },
+    { kind: 'table', header, rows },
+  ];
+  for (const note of r.notes) blocks.push({ kind: 'text', text: note });
+  return { title: r.title, blocks };
 }

@@ -9,6 +9,7 @@ const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 const inline = (s: string) =>
   escapeHtml(s)
     .replace(/`([^`]+)`/g, '<code>$1</code>')
+    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
     .replace(/\*([^*]+)\*/g, '<em>$1</em>');
 
 const MIME: Record<string, string> = { '.png': 'image/png', '.svg': 'image/svg+xml' };
@@ -28,6 +29,11 @@ function block(b: Block, dir: string): string {
         '<div class="figures">' +
         b.items
           .map((i) => {
+            if (extname(i.file) === '.svg') {
+              // SVG charts go inline, so the page stays one file and the text stays selectable.
+              const svg = readFileSync(join(dir, i.file), 'utf8');
+              return `<figure class="svg-figure" data-file="${escapeHtml(i.file)}" style="width:${i.displayWidth}px">${svg}<figcaption>${inline(i.caption)}</figcaption></figure>`;
+            }
             // Self-contained: every image travels inside the page as a data URI.
             const data = readFileSync(join(dir, i.file)).toString('base64');
             const mime = MIME[extname(i.file)] ?? 'application/octet-stream';
@@ -55,6 +61,7 @@ export function renderHtml(doc: ReportDocument, dir: string): string {
 body { font: 15px/1.5 system-ui, sans-serif; max-width: 1180px; margin: 2em auto; padding: 0 1em; color: #222; }
 table { border-collapse: collapse; margin: 1em 0; } th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: left; }
 .figures { display: flex; flex-wrap: wrap; gap: 1em; } figure { margin: 0; }
+figure.svg-figure svg { max-width: 100%; height: auto; }
 img.figure { image-rendering: pixelated; border: 1px solid #ddd; } figcaption { font-size: 13px; color: #555; }
 code { background: #f3f3f3; padding: 0 0.2em; }
 </style></head>

@@ -13,6 +13,71 @@ export interface AliasingRecord {
   seconds: number;
 }
 
+/** One trained model as stored: its per-epoch records (train-loop's EpochRecord) and summary figures. */
+export interface ModelRecord {
+  key: string;
+  label: string;
+  params: number;
+  /** Final test accuracy (null if there was no test data). */
+  finalAccuracy: number | null;
+  /** Training images per second over the whole run. */
+  imagesPerSecond: number;
+  records: {
+    epoch: number;
+    totalTime: number;
+    epochTime: number;
+    lr: number | null;
+    trainLoss: number;
+    testLoss: number | null;
+    trainScores: Record<string, number | null>;
+    testScores: Record<string, number | null>;
+  }[];
+  /** Shift experiments only: exercise 1's figures over the test images. */
+  shift?: { medianStd: number; agreement: number; accuracyAllShifts: number; images: number };
+  /** Shift experiments only: correct-class probability of the 64 crops of the chosen image. */
+  imageProbabilities?: number[];
+}
+
+/** A figure file of the report. */
+export interface FigureRecord {
+  file: string;
+  caption: string;
+  /** Shown width in pixels. */
+  width: number;
+}
+
+/** A training experiment (shift, residual, mixup, or one exercise) as stored. */
+export interface TrainingRecord {
+  title: string;
+  /** What it reproduces and how, for the report. */
+  description: string;
+  dataset: string;
+  models: ModelRecord[];
+  /** CSV of every model's per-epoch records (column `model` first). */
+  csv: string;
+  figures: FigureRecord[];
+  /** Shift experiment: the chosen test image. */
+  image?: { id: number; label: number; className: string };
+  notes: string[];
+  seconds: number;
+}
+
+/** Keys of the training experiments, in the order `all` runs them. */
+export const TRAINING_KEYS = ['shift', 'residual', 'mixup', 'exercise2', 'exercise3', 'exercise4', 'exercise5', 'exercise6'] as const;
+export type TrainingKey = (typeof TRAINING_KEYS)[number];
+
+/** The data a run trained on. */
+export interface DataRecord {
+  source: string;
+  /** True when the run used the shipped 1,000/500-image sample instead of the full CIFAR-10. */
+  sample: boolean;
+  trainSize: number;
+  testSize: number;
+  epochs: number;
+  batchSize: number;
+  preset: string;
+}
+
 /** Everything a run measured: the report is rebuilt from this file alone (plus the images it names). */
 export interface Results {
   tool: 'aa-bench';
@@ -20,7 +85,9 @@ export interface Results {
   finishedAt?: string;
   config: Record<string, unknown>;
   environment: { node: string; tfjs: string; backend: string; backendProvider: string; platform: string; cpus: number };
-  experiments: { aliasing?: AliasingRecord };
+  /** Present when the run trained models. */
+  data?: DataRecord;
+  experiments: { aliasing?: AliasingRecord } & Partial<Record<TrainingKey, TrainingRecord>>;
 }
 
 export const RESULTS_FILE = 'results.json';

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+import { resolveCifar10, subset } from '../src/data';
+import { TEST_COUNT, TINY_SPEC, tinyCifar10Archive } from './helpers/archive';
+
+// Nothing listens on port 9 (discard) of localhost: the download fails at once, like an offline machine.
+const UNREACHABLE = 'http://127.0.0.1:9/cifar-10-binary.tar.gz';
+
+describe('CIFAR-10 resolution and the offline fallback', () => {
+  const cache = mkdtempSync(join(tmpdir(), 'aa-bench-cache-'));
+  const made: string[] = [];
+  const archive = () => {
+    const file = tinyCifar10Archive();
+    made.push(dirname(file));
+    return file;
+  };
+  afterAll(() => [cache, ...made].forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('falls back to the shipped sample with one clear line when nothing is local and the download fails', async () => {
+    const lines: string[] = [];
+    const data = await resolveCifar10({ cacheDir: cache, url: UNREACHABLE }, (l) => lines.push(l));
+    expect(data.sample).toBe(true);
+    expect(data.train.count).toBe(1000);
+    expect(data.test.count).toBe(500);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/not available locally and could not be downloaded .*running on the shipped sample .*--data-dir .*--archive .*network/);
+  });
+
+  it('uses a local archive when given, without falling back', async () => {
+    const file = archive();
+    const lines: string[] = [];
+    const data = await resolveCifar10({ archive: file, spec: TINY_SPEC, url: UNREACHABLE }, (l) => lines.push(l));
+    expect(data.sample).toBe(false);
+    expect(data.train.count).toBe(20);
+    expect(data.test.count).toBe(TEST_COUNT);
+    expect(Array.from(data.test.labels)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(lines).toEqual([]);
+  });
+
+  it('never substitutes the sample for a local copy that is given but broken', async () => {
+    const lines: string[] = [];
+    await expect(resolveCifar10({ dataDir: join(cache, 'nowhere'), url: UNREACHABLE }, (l) => lines.push(l))).rejects.toThrow(/nowhere/);
+    await expect(resolveCifar10({ archive: archive(), url: UNREACHABLE }, (l) => lines.push(l))).rejects.toThrow(/not the official CIFAR-10 binary version/);
+    expect(lines).toEqual([]);
+  });
+
+  it('subsets are random (the sample is stored class by class), seeded and within the set', async () => {
+    const data = await resolveCifar10({ sample: true }, () => undefined);
+    const a = subset(data.train, 100, 1);
+    const b = subset(data.train, 100, 1);
+    expect(a.count).toBe(100);
+    expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
+    expect(new Set(a.labels).size).toBeGreaterThan(5);
+    expect(a.images.length).toBe(100 * 32 * 32 * 3);
+  });
+});
