@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fresh-machine entry point: makes sure the pinned pnpm is there (from package.json's packageManager),
 # installs the workspace from the lockfile, then runs `pnpm <args>`.
-#   bash scripts/dev.sh demo     # set up + run the main job
+#   bash scripts/dev.sh bench    # set up + run the main job (aa-bench, every experiment)
 #   bash scripts/dev.sh test     # set up + run every package's tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,19 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$w
     export PATH="$HOME/.local/bin:$PATH"
   fi
   hash -r
+fi
+
+# oneDNN lets @aa/backend-onednn build its native addon at install (the bench then trains ~1000x faster
+# than on tfjs's pure-JS cpu backend). Installed here when missing on Debian/Ubuntu as root; elsewhere
+# the install still succeeds and the bench says how to get it. AA_NO_APT=1 skips this.
+if [ -z "${AA_NO_APT:-}" ] && command -v apt-get >/dev/null 2>&1 && ! dpkg -s libdnnl-dev >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "[setup] installing oneDNN (libdnnl-dev) for @aa/backend-onednn" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libdnnl-dev >/dev/null; } >&2 ||
+      echo "[setup] could not install libdnnl-dev; continuing without the onednn backend" >&2
+  else
+    echo "[setup] oneDNN is missing: 'sudo apt-get install libdnnl-dev' then rerun for the fast onednn backend" >&2
+  fi
 fi
 
 export TURBO_TELEMETRY_DISABLED=1
