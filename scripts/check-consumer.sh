@@ -2,13 +2,13 @@
 # Installs every built, packed @aa library into a fresh npm project next to @tensorflow/tfjs-node, as a
 # user would, and checks that the project ends with ONE copy of tfjs: layer and optimizer classes
 # register per copy, so a second copy would make saved models fail to load.
-# tfjs-node is installed with --ignore-scripts: its install script downloads libtensorflow, which is
-# not needed to check the dependency tree (and not reachable from every machine).
+# Installed with --ignore-scripts: tfjs-node's install script downloads libtensorflow (not reachable from
+# every machine) and @aa/backend-onednn's compiles its addon; neither is needed to check the tree.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-libs=(blur rezero mixup cifar-data train-loop)
+libs=(blur rezero mixup cifar-data train-loop backend-onednn)
 
 pnpm --dir "$root" exec turbo run build $(printf -- '--filter=@aa/%s ' "${libs[@]}") --output-logs=errors-only >/dev/null
 for lib in "${libs[@]}"; do
@@ -24,7 +24,7 @@ cat > check.cjs <<'JS'
 const path = require('path');
 const fs = require('fs');
 const fail = (msg) => { console.error('consumer check FAILED: ' + msg); process.exit(1); };
-const libs = ['@aa/blur', '@aa/rezero', '@aa/mixup', '@aa/cifar-data', '@aa/train-loop'];
+const libs = ["@aa/blur", "@aa/rezero", "@aa/mixup", "@aa/cifar-data", "@aa/train-loop", "@aa/backend-onednn"];
 // Every installed copy of the tfjs packages that register classes or kernels.
 const copies = {};
 (function walk(dir) {
@@ -57,6 +57,9 @@ const { residualBlock } = require('@aa/rezero');
 const { AdamW } = require('@aa/train-loop');
 require('@aa/mixup');
 require('@aa/cifar-data');
+// Installed without its install script here, so its addon is absent: it must load and say so, not throw.
+const onednn = require('@aa/backend-onednn');
+if (onednn.isAvailable() || !onednn.unavailableReason()) fail('@aa/backend-onednn without its addon must report itself unavailable with a reason');
 const registered = tf.serialization.SerializationMap.getMap().classNameMap;
 for (const name of ['MaxBlurPool2D', 'BlurPool', 'ReZero', 'AdamW']) if (!registered[name]) fail(`${name} is not registered in the user's tfjs`);
 (async () => {
