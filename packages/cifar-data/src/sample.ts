@@ -37,8 +37,12 @@ export function cifar10SamplePath(): string {
  * close to, not bit-identical with, the official ones; far too few images to train a good model.
  */
 export async function loadCifar10Sample(): Promise<Cifar10Data> {
+  return loadSampleArchive(cifar10SamplePath());
+}
+
+/** {@link loadCifar10Sample} reading the sample archive at `file` (tests point it at damaged copies). @internal */
+export async function loadSampleArchive(file: string): Promise<Cifar10Data> {
   const fn = 'loadCifar10Sample';
-  const file = cifar10SamplePath();
   const bytes = await fs.readFile(file).catch((err: unknown) => {
     throw new Error(`${fn}: the sample archive ${file} is missing (${(err as Error).message}); reinstall @aa/cifar-data.`, { cause: err });
   });

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CIFAR10_SAMPLE_SPEC, loadCifar10Sample } from '../src/index';
-import { cifar10SamplePath } from '../src/sample';
+import * as os from 'node:os';
+import { cifar10SamplePath, loadSampleArchive } from '../src/sample';
 
 interface Check {
   size: number;
@@ -39,5 +40,20 @@ describe('loadCifar10Sample', () => {
         expect(createHash('md5').update(img).digest('hex')).toBe(md5);
       }
     }
+  });
+
+  it('refuses a damaged or truncated sample archive instead of returning wrong data', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-sample-'));
+    const good = fs.readFileSync(cifar10SamplePath());
+    const flipped = Buffer.from(good);
+    flipped[Math.floor(good.length / 2)] = (flipped[Math.floor(good.length / 2)] as number) ^ 0xff;
+    fs.writeFileSync(path.join(dir, 'flipped.tar.gz'), flipped);
+    fs.writeFileSync(path.join(dir, 'truncated.tar.gz'), good.subarray(0, good.length - 1000));
+    await expect(loadSampleArchive(path.join(dir, 'flipped.tar.gz'))).rejects.toThrow(
+      new RegExp(`loadCifar10Sample: the sample archive .*flipped.tar.gz is damaged: ${good.length} bytes with MD5 [0-9a-f]{32}, expected ${good.length} bytes`),
+    );
+    await expect(loadSampleArchive(path.join(dir, 'truncated.tar.gz'))).rejects.toThrow(/loadCifar10Sample: the sample archive .*truncated.tar.gz is damaged/);
+    await expect(loadSampleArchive(path.join(dir, 'missing.tar.gz'))).rejects.toThrow(/loadCifar10Sample: the sample archive .*missing.tar.gz is missing/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
