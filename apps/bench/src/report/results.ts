@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EpochRecord } from '@aa/train-loop';
 
 /** Aliasing results as stored: the numbers, and the PNG files the images went to. */
 export interface AliasingRecord {
@@ -22,16 +23,8 @@ export interface ModelRecord {
   finalAccuracy: number | null;
   /** Training images per second over the whole run. */
   imagesPerSecond: number;
-  records: {
-    epoch: number;
-    totalTime: number;
-    epochTime: number;
-    lr: number | null;
-    trainLoss: number;
-    testLoss: number | null;
-    trainScores: Record<string, number | null>;
-    testScores: Record<string, number | null>;
-  }[];
+  /** Per-epoch records as `trainNetwork` returns them. */
+  records: EpochRecord[];
   /** Shift experiments only: exercise 1's figures over the test images. */
   shift?: { medianStd: number; agreement: number; accuracyAllShifts: number; images: number };
   /** Shift experiments only: correct-class probability of the 64 crops of the chosen image. */
