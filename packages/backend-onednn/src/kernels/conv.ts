@@ -124,6 +124,32 @@ function forward(
   return output(backend, info.outShape, out);
 }
 
+/**
+ * The convolution both backprops undo, or null when `dy` does not have the forward output's shape
+ * (tfjs's gradients drop `dimRoundingMode`) or oneDNN cannot take the geometry: the cpu kernel runs then.
+ */
+function backpropGeometry(
+  a: { strides: number | [number, number]; pad: Conv2DBackpropInputAttrs['pad']; dimRoundingMode?: 'floor' | 'round' | 'ceil'; dilations?: number | [number, number] },
+  inShape: Shape4,
+  filterShape: Shape4,
+  dyShape: readonly number[],
+  depthwise: boolean,
+): { info: backend_util.Conv2DInfo; params: NonNullable<ReturnType<typeof geometry>> } | null {
+  const info = backend_util.computeConv2DInfo(
+    inShape,
+    filterShape,
+    a.strides,
+    depthwise ? (a.dilations ?? 1) : 1,
+    a.pad,
+    a.dimRoundingMode,
+    depthwise,
+    'channelsLast',
+  );
+  if (!sameShape(dyShape, info.outShape)) return null;
+  const params = geometry(info, depthwise ? info.inChannels : 1);
+  return params === null ? null : { info, params };
+}
+
 function backpropInput({ inputs, backend, attrs }: KernelArgs, depthwise: boolean): TensorInfo | null {
   const { dy, filter } = inputs;
   const a = attrs as unknown as Conv2DBackpropInputAttrs & Partial<DepthwiseConv2dNativeBackpropInputAttrs>;
@@ -132,19 +158,9 @@ function backpropInput({ inputs, backend, attrs }: KernelArgs, depthwise: boolea
   const dyv = f32(backend, dy);
   const wv = f32(backend, filter);
   if (dyv === null || wv === null) return null;
-  const info = backend_util.computeConv2DInfo(
-    a.inputShape as Shape4,
-    filter.shape as Shape4,
-    a.strides,
-    depthwise ? (a.dilations ?? 1) : 1,
-    a.pad,
-    a.dimRoundingMode,
-    depthwise,
-    'channelsLast',
-  );
-  if (!sameShape(dy.shape, info.outShape)) return null;
-  const params = geometry(info, depthwise ? info.inChannels : 1);
-  if (params === null) return null;
+  const g = backpropGeometry(a, a.inputShape as Shape4, filter.shape as Shape4, dy.shape, depthwise);
+  if (g === null) return null;
+  const { info, params } = g;
   const out = alloc(sizeOf(info.inShape));
   nativeAddon().conv2d(BACKWARD_DATA, dyv, wv, null, out, params, 0, 0);
   return output(backend, [...info.inShape], out);
@@ -158,19 +174,9 @@ function backpropFilter({ inputs, backend, attrs }: KernelArgs, depthwise: boole
   const xv = f32(backend, x);
   const dyv = f32(backend, dy);
   if (xv === null || dyv === null) return null;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as Shape4,
-    a.filterShape as Shape4,
-    a.strides,
-    depthwise ? (a.dilations ?? 1) : 1,
-    a.pad,
-    a.dimRoundingMode,
-    depthwise,
-    'channelsLast',
-  );
-  if (!sameShape(dy.shape, info.outShape)) return null;
-  const params = geometry(info, depthwise ? info.inChannels : 1);
-  if (params === null) return null;
+  const g = backpropGeometry(a, x.shape as Shape4, a.filterShape as Shape4, dy.shape, depthwise);
+  if (g === null) return null;
+  const { info, params } = g;
   const out = alloc(sizeOf(info.filterShape));
   nativeAddon().conv2d(BACKWARD_WEIGHTS, xv, dyv, null, out, params, 0, 0);
   return output(backend, [...info.filterShape], out);
