@@ -11,7 +11,7 @@ beforeAll(async () => {
 const PYTORCH_CNN = 448 + 5 * 2320 + 6 * 32 + (576 * 10 + 10);
 
 describe('the chapter CNNs', () => {
-  it.each(['max', 'maxblur'] as const)('%s pooling has 18,010 trainable parameters like the PyTorch original', (pooling) => {
+  it.each(CNN_POOLINGS)('%s pooling has 18,010 trainable parameters like the PyTorch original', (pooling) => {
     const model = chapterCnn({ pooling });
     expect(PYTORCH_CNN).toBe(18010);
     expect(countTrainableParams(model)).toBe(18010);

@@ -4,7 +4,22 @@ import { BlurPool } from './layers/BlurPool';
 import { BLUR_PADDINGS, type BlurPadding } from './padding';
 import { assertOneOf, assertOptions, assertPositiveInt } from './validate';
 
-const OPTION_KEYS = ['filters', 'kernelSize', 'strides', 'activation', 'batchNorm', 'blurKernelSize', 'blurPadding', 'name'] as const;
+const OPTION_KEYS = [
+  'filters',
+  'kernelSize',
+  'strides',
+  'activation',
+  'batchNorm',
+  'useBias',
+  'kernelInitializer',
+  'biasInitializer',
+  'blurKernelSize',
+  'blurPadding',
+  'name',
+] as const;
+
+/** What `tf.layers.conv2d` accepts as an initializer: a registered name or an instance. */
+type Initializer = Parameters<typeof tf.layers.conv2d>[0]['kernelInitializer'];
 
 /** Options of {@link antiAliasedConv2d}. */
 export interface AntiAliasedConv2dOptions {
@@ -18,6 +33,15 @@ export interface AntiAliasedConv2dOptions {
   activation?: string;
   /** Put a BatchNormalization (PyTorch defaults: epsilon 1e-5, momentum 0.1) between convolution and activation. Default true. */
   batchNorm?: boolean;
+  /**
+   * Give the convolution a bias. Default `!batchNorm` (a bias before BatchNorm is cancelled by its mean).
+   * Pass `true` to match a PyTorch `nn.Conv2d` left at its default `bias=True`, e.g. the chapter's CNN.
+   */
+  useBias?: boolean;
+  /** The convolution's kernel initializer, as `tf.layers.conv2d` takes it. Default tfjs's (`'glorotNormal'`). */
+  kernelInitializer?: Initializer;
+  /** The convolution's bias initializer (only with a bias). Default tfjs's (`'zeros'`). */
+  biasInitializer?: Initializer;
   /**
    * Blur kernel size. Default `max(2, floor(1.7 * strides))`, the ratio `MaxBlurPool2D` uses
    * (3 for stride 2). The chapter's text suggests `strides` itself, i.e. a 2-tap box filter for stride 2.
@@ -59,6 +83,9 @@ export function antiAliasedConv2d(input: tf.SymbolicTensor, options: AntiAliased
     strides = 2,
     activation = 'relu',
     batchNorm = true,
+    useBias = !(options?.batchNorm ?? true),
+    kernelInitializer,
+    biasInitializer,
     blurKernelSize = Math.max(2, Math.floor(1.7 * (options?.strides ?? 2))),
     blurPadding = 'reflect',
     name,
@@ -67,6 +94,8 @@ export function antiAliasedConv2d(input: tf.SymbolicTensor, options: AntiAliased
   assertPositiveInt(fn, 'kernelSize', kernelSize);
   assertPositiveInt(fn, 'strides', strides);
   assertPositiveInt(fn, 'blurKernelSize', blurKernelSize);
+  if (typeof batchNorm !== 'boolean') throw new Error(`${fn}: batchNorm must be true or false, got ${String(batchNorm)}.`);
+  if (typeof useBias !== 'boolean') throw new Error(`${fn}: useBias must be true or false, got ${String(useBias)}.`);
   assertOneOf(fn, 'blurPadding', blurPadding, BLUR_PADDINGS);
   const layerName = (suffix: string) => (name ? `${name}_${suffix}` : undefined);
   let act: tf.layers.Layer;
@@ -76,7 +105,16 @@ export function antiAliasedConv2d(input: tf.SymbolicTensor, options: AntiAliased
     throw new Error(`${fn}: activation must be a tfjs activation name such as 'relu', 'elu', 'tanh', 'swish', got '${activation}'.`);
   }
   let x = tf.layers
-    .conv2d({ filters, kernelSize, strides: 1, padding: 'same', useBias: !batchNorm, name: layerName('conv') })
+    .conv2d({
+      filters,
+      kernelSize,
+      strides: 1,
+      padding: 'same',
+      useBias,
+      kernelInitializer,
+      biasInitializer,
+      name: layerName('conv'),
+    })
     .apply(input) as tf.SymbolicTensor;
   if (batchNorm) {
     x = tf.layers.batchNormalization({ epsilon: 1e-5, momentum: 0.9, name: layerName('bn') }).apply(x) as tf.SymbolicTensor;

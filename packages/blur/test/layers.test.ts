@@ -198,6 +198,29 @@ describe('antiAliasedConv2d (exercise 2)', () => {
     plain.dispose();
   });
 
+  it('takes a conv bias and initializers, to match a PyTorch Conv2d left at bias=True', () => {
+    const input = tf.input({ shape: [24, 24, 3] });
+    const out = antiAliasedConv2d(input, {
+      filters: 16,
+      useBias: true,
+      kernelInitializer: tf.initializers.constant({ value: 0.25 }),
+      biasInitializer: tf.initializers.constant({ value: -0.5 }),
+      name: 'b',
+    });
+    const model = tf.model({ inputs: input, outputs: out });
+    // 3*3*3*16 kernel + 16 bias + 16 gamma + 16 beta trainable; BN's moving mean and variance are not.
+    const trainable = model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => (a as number) * (b as number), 1)!, 0);
+    expect(trainable).toBe(432 + 16 + 32);
+    const [kernel, bias] = model.getLayer('b_conv').getWeights();
+    expect(Array.from(kernel!.dataSync()).every((v) => v === 0.25)).toBe(true);
+    expect(Array.from(bias!.dataSync()).every((v) => v === -0.5)).toBe(true);
+    const small = tf.input({ shape: [8, 8, 3] });
+    const noBias = tf.model({ inputs: small, outputs: antiAliasedConv2d(small, { filters: 2, batchNorm: false, useBias: false, name: 'nb' }) });
+    expect(noBias.countParams()).toBe(3 * 3 * 3 * 2);
+    model.dispose();
+    noBias.dispose();
+  });
+
   it('rejects bad options by name', () => {
     const input = tf.input({ shape: [8, 8, 3] });
     expect(() => antiAliasedConv2d(input, { filters: 4, stride: 1 } as never)).toThrow(/antiAliasedConv2d: unknown option 'stride'; the options are 'filters', 'kernelSize', 'strides'/);
@@ -205,6 +228,8 @@ describe('antiAliasedConv2d (exercise 2)', () => {
     expect(() => antiAliasedConv2d(input, { filters: 0 })).toThrow(/antiAliasedConv2d: filters must be a positive integer/);
     expect(() => antiAliasedConv2d(input, { filters: 4, strides: 1.5 })).toThrow(/antiAliasedConv2d: strides must be a positive integer/);
     expect(() => antiAliasedConv2d(input, { filters: 4, activation: 'rectify' })).toThrow(/antiAliasedConv2d: activation must be a tfjs activation name.*'rectify'/);
+    expect(() => antiAliasedConv2d(input, { filters: 4, useBias: 'yes' as never })).toThrow(/antiAliasedConv2d: useBias must be true or false, got yes/);
+    expect(() => antiAliasedConv2d(input, { filters: 4, batchNorm: 1 as never })).toThrow(/antiAliasedConv2d: batchNorm must be true or false, got 1/);
     expect(() => antiAliasedConv2d(input, { filters: 4, blurPadding: 'wrap' as never })).toThrow(/antiAliasedConv2d: blurPadding must be one of/);
     expect(() => antiAliasedConv2d(tf.zeros([1, 8, 8, 3]) as never, { filters: 4 })).toThrow(/antiAliasedConv2d: input must be a tf.SymbolicTensor/);
   });

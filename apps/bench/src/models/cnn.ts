@@ -72,7 +72,16 @@ export function chapterCnn({ pooling = 'max', inputShape = [24, 24, 3], classes 
       continue;
     }
     if (pools && pooling === 'aastrided') {
-      x = antiAliasedConv2d(x, { filters: width, strides: 2, blurPadding: 'same', name: `r${round}b` });
+      // A biased conv with PyTorch's init, like the strided conv it replaces (and nn.Conv2d's default bias=True).
+      x = antiAliasedConv2d(x, {
+        filters: width,
+        strides: 2,
+        blurPadding: 'same',
+        useBias: true,
+        kernelInitializer: torchKernel(),
+        biasInitializer: torchBias(9 * inCh),
+        name: `r${round}b`,
+      });
       continue;
     }
     x = convBnRelu(x, width, inCh, 1, `r${round}b`);
