@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { Command, Option } from 'commander';
@@ -21,6 +22,7 @@ import {
 import { resolveCifar10, type DataRequest } from './data';
 import { choosePreset, estimateSeconds, formatDuration, measureThroughput, ONEDNN_REFERENCE } from './estimate';
 import { PRESETS } from './config';
+import { compareWithReference, fidelityPassed, formatFidelity, readReference } from './fidelity';
 import { readResults, TRAINING_KEYS, type Results, type TrainingKey } from './report/results';
 import { runAliasingStep, startResults, writeReport, type Log } from './runner';
 import { prepareData, runTrainingExperiments } from './trainingRunner';
@@ -161,6 +163,34 @@ program
   .action((dir: string) => {
     writeReport(resolve(dir), readResults(resolve(dir)));
     log(`report: ${resolve(dir, 'report.html')}`);
+  });
+
+function tolerancePoints(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`--tolerance must be a non-negative number of percentage points, got '${value}'.`);
+  return n;
+}
+
+program
+  .command('compare')
+  .description("compare runs' final test accuracies and shift figures with the chapter's PyTorch code (chapter14_reference.py output files)")
+  .argument('<dirs...>', 'run folders (a model found in several: the last folder wins)')
+  .requiredOption('--reference <files...>', 'JSON files written by chapter14_reference.py (normal, aa, resnet, rezero, rezero_mixup)')
+  .option('--tolerance <points>', 'allowed difference in percentage points', tolerancePoints, 2)
+  .option('--md <file>', 'also write the table to this Markdown file')
+  .action((dirs: string[], options: { reference: string[]; tolerance: number; md?: string }) => {
+    const report = compareWithReference(
+      dirs.map((d) => readResults(resolve(d))),
+      options.reference.map((f) => readReference(resolve(f))),
+      options.tolerance,
+    );
+    const text = formatFidelity(report);
+    process.stdout.write(text);
+    if (options.md) writeFileSync(resolve(options.md), text);
+    if (!fidelityPassed(report)) {
+      log('compare: not every model was compared and within the tolerance, or anti-aliasing did not lower the shift std (see the table).');
+      process.exitCode = 1;
+    }
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
