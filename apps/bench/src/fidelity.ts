@@ -17,6 +17,8 @@ export interface ReferenceRun {
   test: number;
   epochs: number;
   finalAccuracy: number;
+  /** Mean training loss of the last epoch (null if the file lacks it). */
+  finalTrainLoss: number | null;
   medianStd: number | null;
   agreement: number | null;
   accuracyAllShifts: number | null;
@@ -60,6 +62,7 @@ export function parseReference(file: string, text: string): ReferenceRun {
   }
   const last = history[history.length - 1] ?? {};
   const finalAccuracy = field(file, last, 'test_acc', isFraction, 'a fraction in [0, 1] (last epoch)') as number;
+  const finalTrainLoss = typeof last.train_loss === 'number' && Number.isFinite(last.train_loss) ? last.train_loss : null;
   const shift = o.shift && typeof o.shift === 'object' ? (o.shift as Record<string, unknown>) : null;
   const num = (name: string) => (shift && typeof shift[name] === 'number' ? (shift[name] as number) : null);
   return {
@@ -69,6 +72,7 @@ export function parseReference(file: string, text: string): ReferenceRun {
     test,
     epochs,
     finalAccuracy,
+    finalTrainLoss,
     medianStd: num('median_std_correct_prob'),
     agreement: num('agreement_with_center'),
     accuracyAllShifts: num('accuracy_over_64_shifts'),
@@ -93,6 +97,8 @@ export interface FidelityRow {
   ours: number | null;
   pytorch: number;
   difference: number | null;
+  /** Mean training loss of the last epoch, each side: less noisy than a test accuracy, it shows whether training itself matches. */
+  trainLoss: { ours: number | null; pytorch: number | null };
   /** `ok` within the tolerance, `outside` beyond it, `mismatch` when sizes or epochs differ, `missing` when no run has the model. */
   status: 'ok' | 'outside' | 'mismatch' | 'missing';
   /** Why a row is `mismatch` or `missing`. */
@@ -136,7 +142,9 @@ export function compareWithReference(runs: readonly Results[], references: reado
     }
     const sizes = { train: ref.train, test: ref.test, epochs: ref.epochs };
     const found = findModel(runs, target.experiment, target.key);
-    const base = { reference: ref.model, label: target.label, pytorch: ref.finalAccuracy, sizes };
+    const lastRecord = found?.model.records[found.model.records.length - 1];
+    const oursLoss = typeof lastRecord?.trainLoss === 'number' ? lastRecord.trainLoss : null;
+    const base = { reference: ref.model, label: target.label, pytorch: ref.finalAccuracy, sizes, trainLoss: { ours: oursLoss, pytorch: ref.finalTrainLoss } };
     const shift =
       target.experiment === 'shift'
         ? { ours: found?.model.shift, pytorch: { medianStd: ref.medianStd, agreement: ref.agreement, accuracyAllShifts: ref.accuracyAllShifts } }
@@ -181,13 +189,13 @@ const fixed = (v: number | null | undefined, digits: number) => (typeof v === 'n
 /** The comparison as Markdown: a table per model and a line on the shift std. */
 export function formatFidelity(report: FidelityReport): string {
   const lines = [
-    `| model | train / test / epochs | aa-bench | PyTorch | difference (points) | within ±${report.tolerance} |`,
-    '| --- | --- | --- | --- | --- | --- |',
+    `| model | train / test / epochs | aa-bench | PyTorch | difference (points) | within ±${report.tolerance} | last-epoch train loss (aa-bench / PyTorch) |`,
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of report.rows) {
     const verdict = r.status === 'ok' ? 'yes' : r.status === 'outside' ? '**no**' : `not compared (${r.reason ?? r.status})`;
     const diff = r.difference === null ? '–' : `${r.difference > 0 ? '+' : ''}${r.difference.toFixed(2)}`;
-    lines.push(`| ${r.label} | ${r.sizes.train} / ${r.sizes.test} / ${r.sizes.epochs} | ${pct(r.ours)} | ${pct(r.pytorch)} | ${diff} | ${verdict} |`);
+    lines.push(`| ${r.label} | ${r.sizes.train} / ${r.sizes.test} / ${r.sizes.epochs} | ${pct(r.ours)} | ${pct(r.pytorch)} | ${diff} | ${verdict} | ${fixed(r.trainLoss.ours, 4)} / ${fixed(r.trainLoss.pytorch, 4)} |`);
   }
   const shiftRows = report.rows.filter((r) => r.shift);
   if (shiftRows.length > 0) {

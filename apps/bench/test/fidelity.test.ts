@@ -7,13 +7,14 @@ import { compareWithReference, fidelityPassed, formatFidelity, parseReference, t
 import type { ModelRecord, Results } from '../src/report/results';
 
 function model(key: string, finalAccuracy: number, medianStd?: number): ModelRecord {
+  const epoch = (e: number, trainLoss: number) => ({ epoch: e, totalTime: 1, epochTime: 1, lr: 1e-3, trainLoss, testLoss: 1, trainScores: {}, testScores: {} });
   return {
     key,
     label: key,
     params: 1,
     finalAccuracy,
     imagesPerSecond: 1,
-    records: [],
+    records: [epoch(0, 2.5), epoch(1, 1.25)],
     ...(medianStd === undefined ? {} : { shift: { medianStd, agreement: 0.7, accuracyAllShifts: 0.5, images: 200 } }),
   };
 }
@@ -38,7 +39,7 @@ function referenceJson(name: string, accuracies: number[], extra: Record<string,
     test: 200,
     epochs: accuracies.length,
     batch: 128,
-    history: accuracies.map((a, i) => ({ epoch: i, train_loss: 1, test_acc: a })),
+    history: accuracies.map((a, i) => ({ epoch: i, train_loss: 1.5 - 0.1 * i, test_acc: a })),
     ...extra,
   });
 }
@@ -48,7 +49,7 @@ const ref = (name: string, accuracies: number[], extra?: Record<string, unknown>
 describe('parseReference', () => {
   it('reads the last epoch accuracy and the shift figures', () => {
     const r = ref('aa', [0.3, 0.4, 0.536], { shift: { median_std_correct_prob: 0.0769, agreement_with_center: 0.75, accuracy_over_64_shifts: 0.52 } });
-    expect(r).toMatchObject({ model: 'aa', train: 1000, test: 200, epochs: 3, finalAccuracy: 0.536, medianStd: 0.0769, agreement: 0.75, accuracyAllShifts: 0.52 });
+    expect(r).toMatchObject({ model: 'aa', train: 1000, test: 200, epochs: 3, finalAccuracy: 0.536, finalTrainLoss: 1.3, medianStd: 0.0769, agreement: 0.75, accuracyAllShifts: 0.52 });
     expect(ref('resnet', [0.5]).medianStd).toBeNull();
   });
 
@@ -95,7 +96,8 @@ describe('compareWithReference', () => {
     expect(report.shiftStd?.pytorch).toEqual({ plain: 0.08, aa: 0.077 });
     expect(fidelityPassed(report)).toBe(true);
     const md = formatFidelity(report);
-    expect(md).toContain('| plain CNN | 1000 / 200 / 3 | 50.00% | 52.00% | -2.00 | yes |');
+    // Train loss: ours is the last record's (1.25), the reference's its last epoch's (1.5 - 0.1 * 2).
+    expect(md).toContain('| plain CNN | 1000 / 200 / 3 | 50.00% | 52.00% | -2.00 | yes | 1.2500 / 1.3000 |');
     expect(md).toContain('| anti-aliased CNN | 0.0790 / 0.0770 | 70.00% / 70.00% | 50.00% / 50.00% |');
     expect(md).toContain('- aa-bench: median shift std 0.0830 → 0.0790 with anti-aliasing (lower)');
     // A higher anti-aliased std fails the check even with accuracies in range.
@@ -123,8 +125,8 @@ describe('aa-bench compare', () => {
     const md = join(dir, 'fidelity.md');
     const args = [join(dir, 'run'), '--reference', join(dir, 'resnet.json'), join(dir, 'rezero.json'), '--md', md];
     const strict = cli(['compare', ...args]);
-    expect(strict.stdout).toContain('| ResNet (28 blocks) | 1000 / 200 / 3 | 49.00% | 51.45% | -2.45 | **no** |');
-    expect(strict.stdout).toContain('| ReZero ResNet | 1000 / 200 / 3 | 53.00% | 53.05% | -0.05 | yes |');
+    expect(strict.stdout).toContain('| ResNet (28 blocks) | 1000 / 200 / 3 | 49.00% | 51.45% | -2.45 | **no** | 1.2500 / 1.3000 |');
+    expect(strict.stdout).toContain('| ReZero ResNet | 1000 / 200 / 3 | 53.00% | 53.05% | -0.05 | yes | 1.2500 / 1.3000 |');
     expect(strict.stderr).toMatch(/compare: not every model was compared and within the tolerance/);
     expect(strict.status).toBe(1);
     expect(readFileSync(md, 'utf8')).toBe(strict.stdout);
