@@ -8,6 +8,7 @@ import { BACKEND_CHOICES, describeBackend, selectBackend, type BackendInfo } fro
 import {
   backendChoice,
   defaultOutDir,
+  exerciseList,
   nonNegativeInt,
   positiveInt,
   PRESET_NAMES,
@@ -150,7 +151,14 @@ const TRAINING_COMMANDS: { name: string; keys: TrainingKey[]; description: strin
 ];
 
 for (const c of TRAINING_COMMANDS) {
-  addTrainingOptions(program.command(c.name).description(c.description)).action((options: TrainCommandOptions) => runTraining(c.keys, options, false));
+  const cmd = addTrainingOptions(program.command(c.name).description(c.description));
+  if (c.name === 'exercises') {
+    cmd
+      .option('--only <list>', 'run only these exercises, e.g. 4,5 (default: 2,3,4,5,6)', exerciseList)
+      .action((options: TrainCommandOptions & { only?: TrainingKey[] }) => runTraining(options.only ?? c.keys, options, false));
+  } else {
+    cmd.action((options: TrainCommandOptions) => runTraining(c.keys, options, false));
+  }
 }
 addTrainingOptions(program.command('all', { isDefault: true }).description('every experiment in order: aliasing, shift, residual, mixup, exercises')).action(
   (options: TrainCommandOptions) => runTraining(TRAINING_KEYS, options, true),

@@ -27,6 +27,21 @@ export function positiveInt(name: string): (value: string) => number {
   };
 }
 
+/** The exercises `aa-bench exercises` runs, by their number in the chapter. */
+export const EXERCISE_KEYS = { 2: 'exercise2', 3: 'exercise3', 4: 'exercise4', 5: 'exercise5', 6: 'exercise6' } as const;
+export type ExerciseKey = (typeof EXERCISE_KEYS)[keyof typeof EXERCISE_KEYS];
+
+/** Parses `--only` of `exercises`: comma-separated exercise numbers (`4,5`), returned in the chapter's order. */
+export function exerciseList(value: string): ExerciseKey[] {
+  const numbers = Object.keys(EXERCISE_KEYS);
+  const parts = value.split(',').map((p) => p.trim());
+  const bad = parts.filter((p) => !numbers.includes(p));
+  if (parts.length === 0 || bad.length > 0) {
+    throw new Error(`--only must be a comma-separated list of exercise numbers (${numbers.join(', ')}), got '${value}'.`);
+  }
+  return numbers.filter((n) => parts.includes(n)).map((n) => EXERCISE_KEYS[Number(n) as keyof typeof EXERCISE_KEYS]);
+}
+
 /** Parses `--backend`. */
 export function backendChoice(value: string): BackendChoice {
   if (!(BACKEND_CHOICES as readonly string[]).includes(value)) {

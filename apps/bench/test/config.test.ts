@@ -1,4 +1,4 @@
-import { PRESETS, resolveTrainSettings, type TrainCliOptions } from '../src/config';
+import { exerciseList, PRESETS, resolveTrainSettings, type TrainCliOptions } from '../src/config';
 
 const base: TrainCliOptions = { preset: 'quick', seed: 0, imageId: 213 };
 
@@ -24,5 +24,16 @@ describe('presets and overrides', () => {
     [{ preset: 'huge' as never }, /--preset must be one of chapter, quick, smoke, got 'huge'/],
   ])('rejects %p', (override, message) => {
     expect(() => resolveTrainSettings({ ...base, ...override })).toThrow(message);
+  });
+});
+
+describe('exercises --only', () => {
+  it('maps exercise numbers to their experiments, in the chapter order, without repeats', () => {
+    expect(exerciseList('5,4')).toEqual(['exercise4', 'exercise5']);
+    expect(exerciseList(' 2 ,6,2')).toEqual(['exercise2', 'exercise6']);
+  });
+
+  it.each(['1', '7', '4;5', '', 'four'])('rejects %p naming the allowed numbers', (value) => {
+    expect(() => exerciseList(value)).toThrow(`--only must be a comma-separated list of exercise numbers (2, 3, 4, 5, 6), got '${value}'.`);
   });
 });

@@ -74,7 +74,22 @@ describe('training experiments through the CLI (smoke sizes)', () => {
     for (const f of ['residual.csv', 'residual-accuracy.svg', 'residual-time.svg']) expect(existsSync(join(dir, f))).toBe(true);
   }, 600000);
 
+  it('exercises --only 2 runs exercise 2 alone', () => {
+    const dir = join(root, 'exercise2');
+    const r = run(['--out', dir, 'exercises', '--only', '2', '--sample', '--preset', 'smoke', '--train-size', '16', '--test-size', '8', '--batch-size', '16']);
+    expect(r.status).toBe(0);
+    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(Object.keys(results.experiments)).toEqual(['exercise2']);
+    expect(results.experiments.exercise2.models.map((m: { key: string; params: number }) => [m.key, m.params])).toEqual([
+      ['strided', 18010],
+      ['aa_strided', 18010],
+      ['avg', 18010],
+      ['blurpool', 18010],
+    ]);
+  }, 600000);
+
   it.each([
+    [['exercises', '--only', '1,4'], /--only must be a comma-separated list of exercise numbers \(2, 3, 4, 5, 6\), got '1,4'/],
     [['shift', '--preset', 'huge'], /--preset must be one of chapter, quick, smoke, got 'huge'/],
     [['shift', '--epochs', '0'], /--epochs must be a positive integer, got '0'/],
     [['shift', '--train-size', '60000', '--sample'], /--train-size must be at most 50000/],
