@@ -104,18 +104,15 @@ export function antiAliasedConv2d(input: tf.SymbolicTensor, options: AntiAliased
   } catch {
     throw new Error(`${fn}: activation must be a tfjs activation name such as 'relu', 'elu', 'tanh', 'swish', got '${activation}'.`);
   }
-  let x = tf.layers
-    .conv2d({
-      filters,
-      kernelSize,
-      strides: 1,
-      padding: 'same',
-      useBias,
-      kernelInitializer,
-      biasInitializer,
-      name: layerName('conv'),
-    })
-    .apply(input) as tf.SymbolicTensor;
+  let conv: tf.layers.Layer;
+  try {
+    conv = tf.layers.conv2d({ filters, kernelSize, strides: 1, padding: 'same', useBias, kernelInitializer, biasInitializer, name: layerName('conv') });
+  } catch (err) {
+    // tfjs resolves initializer names here; its message names the value but not our option.
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(`${fn}: kernelInitializer and biasInitializer must be tfjs initializers or their names ('glorotUniform', 'heNormal', 'zeros', ...): ${message}`);
+  }
+  let x = conv.apply(input) as tf.SymbolicTensor;
   if (batchNorm) {
     x = tf.layers.batchNormalization({ epsilon: 1e-5, momentum: 0.9, name: layerName('bn') }).apply(x) as tf.SymbolicTensor;
   }

@@ -228,6 +228,7 @@ describe('antiAliasedConv2d (exercise 2)', () => {
     expect(() => antiAliasedConv2d(input, { filters: 0 })).toThrow(/antiAliasedConv2d: filters must be a positive integer/);
     expect(() => antiAliasedConv2d(input, { filters: 4, strides: 1.5 })).toThrow(/antiAliasedConv2d: strides must be a positive integer/);
     expect(() => antiAliasedConv2d(input, { filters: 4, activation: 'rectify' })).toThrow(/antiAliasedConv2d: activation must be a tfjs activation name.*'rectify'/);
+    expect(() => antiAliasedConv2d(input, { filters: 4, kernelInitializer: 'kaimingish' as never })).toThrow(/antiAliasedConv2d: kernelInitializer and biasInitializer must be tfjs initializers.*kaimingish/);
     expect(() => antiAliasedConv2d(input, { filters: 4, useBias: 'yes' as never })).toThrow(/antiAliasedConv2d: useBias must be true or false, got yes/);
     expect(() => antiAliasedConv2d(input, { filters: 4, batchNorm: 1 as never })).toThrow(/antiAliasedConv2d: batchNorm must be true or false, got 1/);
     expect(() => antiAliasedConv2d(input, { filters: 4, blurPadding: 'wrap' as never })).toThrow(/antiAliasedConv2d: blurPadding must be one of/);
