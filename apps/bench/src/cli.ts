@@ -14,6 +14,7 @@ import {
   PRESET_NAMES,
   presetChoice,
   resolveTrainSettings,
+  tolerancePoints,
   validateAliasing,
   type AliasingCliOptions,
   type GlobalOptions,
@@ -172,12 +173,6 @@ program
     writeReport(resolve(dir), readResults(resolve(dir)));
     log(`report: ${resolve(dir, 'report.html')}`);
   });
-
-function tolerancePoints(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`--tolerance must be a non-negative number of percentage points, got '${value}'.`);
-  return n;
-}
 
 program
   .command('compare')

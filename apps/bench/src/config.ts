@@ -42,6 +42,13 @@ export function exerciseList(value: string): ExerciseKey[] {
   return numbers.filter((n) => parts.includes(n)).map((n) => EXERCISE_KEYS[Number(n) as keyof typeof EXERCISE_KEYS]);
 }
 
+/** Parses `--tolerance` of `compare`: percentage points, a non-negative number. */
+export function tolerancePoints(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`--tolerance must be a non-negative number of percentage points, got '${value}'.`);
+  return n;
+}
+
 /** Parses `--backend`. */
 export function backendChoice(value: string): BackendChoice {
   if (!(BACKEND_CHOICES as readonly string[]).includes(value)) {
