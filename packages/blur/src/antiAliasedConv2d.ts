@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { seededInitializer, type Initializer } from './initializers';
 import { BlurPool } from './layers/BlurPool';
 import { BLUR_PADDINGS, type BlurPadding } from './padding';
-import { assertOneOf, assertOptions, assertPositiveInt } from './validate';
+import { seedSequence } from './seeds';
+import { assertBoolean, assertOneOf, assertOptionalName, assertOptionalSeed, assertOptions, assertPositiveInt, fail } from './validate';
 
 const OPTION_KEYS = [
   'filters',
@@ -16,10 +18,8 @@ const OPTION_KEYS = [
   'blurKernelSize',
   'blurPadding',
   'name',
+  'seed',
 ] as const;
-
-/** What `tf.layers.conv2d` accepts as an initializer: a registered name or an instance. */
-type Initializer = Parameters<typeof tf.layers.conv2d>[0]['kernelInitializer'];
 
 /** Options of {@link antiAliasedConv2d}. */
 export interface AntiAliasedConv2dOptions {
@@ -51,6 +51,12 @@ export interface AntiAliasedConv2dOptions {
   blurPadding?: BlurPadding;
   /** Prefix of the created layers' names. */
   name?: string;
+  /**
+   * Seed of the convolution's initializers: with one, the kernel and bias initializers (the defaults,
+   * a name, or a copy of the instance you pass) get distinct seeds derived from it, so the same seed
+   * gives bit-identical initial weights. Default: unseeded, tfjs's usual random initialisation.
+   */
+  seed?: number;
 }
 
 /**
@@ -72,10 +78,8 @@ export interface AntiAliasedConv2dOptions {
  */
 export function antiAliasedConv2d(input: tf.SymbolicTensor, options: AntiAliasedConv2dOptions): tf.SymbolicTensor {
   const fn = 'antiAliasedConv2d';
-  if (!(input instanceof tf.SymbolicTensor)) {
-    throw new Error(`${fn}: input must be a tf.SymbolicTensor (from tf.input or a layer's apply), got ${typeof input}.`);
-  }
-  if (options === undefined) throw new Error(`${fn}: options are required (at least { filters }).`);
+  if (!(input instanceof tf.SymbolicTensor)) fail(fn, 'input', input, "a tf.SymbolicTensor (from tf.input or a layer's apply)");
+  if (options === undefined) fail(fn, 'options', options, 'an object with at least { filters }');
   assertOptions(fn, options, OPTION_KEYS);
   const {
     filters,
@@ -83,35 +87,32 @@ export function antiAliasedConv2d(input: tf.SymbolicTensor, options: AntiAliased
     strides = 2,
     activation = 'relu',
     batchNorm = true,
-    useBias = !(options?.batchNorm ?? true),
-    kernelInitializer,
-    biasInitializer,
-    blurKernelSize = Math.max(2, Math.floor(1.7 * (options?.strides ?? 2))),
+    useBias = !(options.batchNorm ?? true),
+    blurKernelSize = Math.max(2, Math.floor(1.7 * (options.strides ?? 2))),
     blurPadding = 'reflect',
     name,
-  } = options ?? ({} as AntiAliasedConv2dOptions);
+    seed,
+  } = options;
   assertPositiveInt(fn, 'filters', filters);
   assertPositiveInt(fn, 'kernelSize', kernelSize);
   assertPositiveInt(fn, 'strides', strides);
   assertPositiveInt(fn, 'blurKernelSize', blurKernelSize);
-  if (typeof batchNorm !== 'boolean') throw new Error(`${fn}: batchNorm must be true or false, got ${String(batchNorm)}.`);
-  if (typeof useBias !== 'boolean') throw new Error(`${fn}: useBias must be true or false, got ${String(useBias)}.`);
+  assertBoolean(fn, 'batchNorm', batchNorm);
+  assertBoolean(fn, 'useBias', useBias);
   assertOneOf(fn, 'blurPadding', blurPadding, BLUR_PADDINGS);
+  assertOptionalName(fn, 'name', name);
+  assertOptionalSeed(fn, 'seed', seed);
+  const nextSeed = seedSequence(seed);
+  const kernelInitializer = seededInitializer(fn, 'kernelInitializer', options.kernelInitializer, 'glorotNormal', nextSeed());
+  const biasInitializer = seededInitializer(fn, 'biasInitializer', options.biasInitializer, 'zeros', nextSeed());
   const layerName = (suffix: string) => (name ? `${name}_${suffix}` : undefined);
   let act: tf.layers.Layer;
   try {
     act = tf.layers.activation({ activation: activation as never, name: layerName('act') });
   } catch {
-    throw new Error(`${fn}: activation must be a tfjs activation name such as 'relu', 'elu', 'tanh', 'swish', got '${activation}'.`);
+    fail(fn, 'activation', activation, "a tfjs activation name such as 'relu', 'elu', 'tanh', 'swish'");
   }
-  let conv: tf.layers.Layer;
-  try {
-    conv = tf.layers.conv2d({ filters, kernelSize, strides: 1, padding: 'same', useBias, kernelInitializer, biasInitializer, name: layerName('conv') });
-  } catch (err) {
-    // tfjs resolves initializer names here; its message names the value but not our option.
-    const message = err instanceof Error ? err.message : String(err);
-    throw new Error(`${fn}: kernelInitializer and biasInitializer must be tfjs initializers or their names ('glorotUniform', 'heNormal', 'zeros', ...): ${message}`);
-  }
+  const conv = tf.layers.conv2d({ filters, kernelSize, strides: 1, padding: 'same', useBias, kernelInitializer, biasInitializer, name: layerName('conv') });
   let x = conv.apply(input) as tf.SymbolicTensor;
   if (batchNorm) {
     x = tf.layers.batchNormalization({ epsilon: 1e-5, momentum: 0.9, name: layerName('bn') }).apply(x) as tf.SymbolicTensor;

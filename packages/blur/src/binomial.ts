@@ -1,4 +1,4 @@
-import { assertPositiveInt } from './validate';
+import { assertPositiveInt, fail } from './validate';
 
 /** The largest filter {@link binomialFilter} builds: the row is computed in doubles, whose range ends near 2^1024. */
 export const MAX_BINOMIAL_SIZE = 1000;
@@ -20,9 +20,7 @@ export const MAX_BINOMIAL_SIZE = 1000;
  */
 export function binomialFilter(size: number): number[] {
   assertPositiveInt('binomialFilter', 'size', size);
-  if (size > MAX_BINOMIAL_SIZE) {
-    throw new Error(`binomialFilter: size must be at most ${MAX_BINOMIAL_SIZE} (the row is computed in doubles), got ${size}.`);
-  }
+  if (size > MAX_BINOMIAL_SIZE) fail('binomialFilter', 'size', size, `at most ${MAX_BINOMIAL_SIZE} (the row is computed in doubles)`);
   const n = size - 1;
   // Pascal's row built multiplicatively: exact in doubles up to size 53, correctly rounded-ish beyond.
   const taps: number[] = [1];

@@ -5,3 +5,4 @@ export { type BlurPadding } from './padding';
 export { BlurPool, type BlurPoolArgs } from './layers/BlurPool';
 export { MaxBlurPool2D, type MaxBlurPool2DArgs } from './layers/MaxBlurPool2D';
 export { antiAliasedConv2d, type AntiAliasedConv2dOptions } from './antiAliasedConv2d';
+export { chapterCnn, CNN_POOLINGS, type ChapterCnnOptions, type CnnPooling } from './models/chapterCnn';

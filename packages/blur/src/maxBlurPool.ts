@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { assertSpatialFits, blur, blurredLength, resolveBlurOptions, type ResolvedBlurOptions } from './blur';
 import type { BlurPadding } from './padding';
-import { assertFloatTensor, assertOptions, assertPositiveInt, assertPositiveNumber } from './validate';
+import { assertFloatTensor, assertOptions, assertPositiveInt, assertPositiveNumber, fail } from './validate';
 
 /** Options of {@link maxBlurPool2d} and the {@link MaxBlurPool2D} layer. */
 export interface MaxBlurPoolOptions {
@@ -38,7 +38,7 @@ export function resolveMaxBlurPoolOptions(fn: string, options: MaxBlurPoolOption
   assertPositiveInt(fn, 'poolSize', poolSize);
   assertPositiveNumber(fn, 'ratio', ratio);
   if (Math.floor(ratio * poolSize) < 1) {
-    throw new Error(`${fn}: ratio * poolSize must be at least 1 (the blur kernel is floor(ratio * poolSize)), got ${ratio} * ${poolSize}.`);
+    fail(fn, 'ratio * poolSize', ratio * poolSize, `at least 1 (the blur kernel is floor(ratio * poolSize); here ratio ${ratio}, poolSize ${poolSize})`);
   }
   // Validates padding with the same message as blur's.
   resolveBlurOptions(fn, { kernelSize: 1, stride: poolSize, padding });

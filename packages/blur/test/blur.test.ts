@@ -208,10 +208,20 @@ describe('blur: resources and errors', () => {
   });
 
   it.each([
+    [{ kernelSize: NaN }, /blur: kernelSize must be a positive integer \(1, 2, 3, \.\.\.\), got NaN\./],
+    [{ kernelSize: Infinity }, /blur: kernelSize must be a positive integer \(1, 2, 3, \.\.\.\), got Infinity\./],
+    [{ stride: -Infinity }, /blur: stride must be a positive integer \(1, 2, 3, \.\.\.\), got -Infinity\./],
+  ])('names a non-finite %p as such (JSON would print null)', (options, message) => {
+    const x = x4();
+    expect(() => blur(x, options as BlurOptions)).toThrow(message);
+    x.dispose();
+  });
+
+  it.each([
     [5, /blur: options must be an object with some of the keys 'kernelSize', 'stride', 'padding', got 5/],
     [null, /blur: options must be an object.*got null/],
-    [{ strides: 1 }, /blur: unknown option 'strides'; the options are 'kernelSize', 'stride', 'padding'/],
-    [{ kernel_size: 5, padding: 'same' }, /blur: unknown option 'kernel_size'/],
+    [{ strides: 1 }, /blur: option names must be one of 'kernelSize', 'stride', 'padding', got 'strides'\./],
+    [{ kernel_size: 5, padding: 'same' }, /blur: option names must be one of .*, got 'kernel_size'\./],
   ])('rejects options %p instead of falling back to the defaults', (options, message) => {
     const x = x4();
     expect(() => blur(x, options as unknown as BlurOptions)).toThrow(message);
@@ -222,10 +232,11 @@ describe('blur: resources and errors', () => {
     const bad2 = tf.zeros([4, 4]);
     const bad6 = tf.zeros([1, 2, 2, 2, 2, 1]);
     const ints = tf.zeros([1, 4, 4, 1], 'int32');
-    expect(() => blur(bad2 as tf.Tensor4D)).toThrow(/blur: x must have rank 3, 4, 5 .*got rank 2/);
-    expect(() => blur(bad6 as tf.Tensor4D)).toThrow(/blur: x must have rank 3, 4, 5 .*got rank 6/);
-    expect(() => blur(ints as tf.Tensor4D)).toThrow(/blur: x must have dtype 'float32', got 'int32'/);
-    expect(() => blur([1, 2, 3] as unknown as tf.Tensor4D)).toThrow(/blur: x must be a tf.Tensor/);
+    const layouts = '\\[B, W, C\\], \\[B, H, W, C\\] or \\[B, D, H, W, C\\]';
+    expect(() => blur(bad2 as tf.Tensor4D)).toThrow(new RegExp(`blur: x must be a float32 tf.Tensor of shape ${layouts} .*, got a float32 tensor of shape \\[4, 4\\]\\.`));
+    expect(() => blur(bad6 as tf.Tensor4D)).toThrow(/blur: x must be a float32 tf.Tensor .*, got a float32 tensor of shape \[1, 2, 2, 2, 2, 1\]\./);
+    expect(() => blur(ints as tf.Tensor4D)).toThrow(/blur: x must be a float32 tf.Tensor .*tf.cast\(x, 'float32'\).*, got an int32 tensor of shape \[1, 4, 4, 1\]\./);
+    expect(() => blur([1, 2, 3] as unknown as tf.Tensor4D)).toThrow(/blur: x must be a float32 tf.Tensor .*, got \[1, 2, 3\]\./);
     tf.dispose([bad2, bad6, ints]);
   });
 });

@@ -24,6 +24,27 @@ describe('README example', () => {
   });
 });
 
+describe('chapter CNN example (examples/chapterCnn.ts)', () => {
+  const example = readFileSync(join(packageDir, 'examples/chapterCnn.ts'), 'utf8');
+
+  it('appears verbatim in the README', () => {
+    expect(readFileSync(join(packageDir, 'README.md'), 'utf8')).toContain(example.trim());
+  });
+
+  it('runs and prints what the README promises', () => {
+    const out = execFileSync(process.execPath, [require.resolve('tsx/cli'), 'examples/chapterCnn.ts'], {
+      cwd: packageDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const pooling of ['max', 'maxblur', 'avg', 'blurpool', 'strided', 'aastrided']) {
+      expect(out).toContain(`${pooling}: 18010 trainable parameters`);
+    }
+    expect(out).toContain('same seed, same weights: true');
+    expect(out).toContain('logits: [ 4, 10 ]');
+  });
+});
+
 describe('aliasing demo (pnpm demo)', () => {
   it('runs, keeps the three patterns apart and measures less aliasing with the blur', () => {
     const out = execFileSync(process.execPath, [require.resolve('tsx/cli'), 'examples/aliasing.ts'], {

@@ -71,10 +71,14 @@ describe('BlurPool and MaxBlurPool2D layers', () => {
   });
 
   it('reject near misses of their options (which tfjs would ignore) but take the usual layer arguments', () => {
-    expect(() => new BlurPool({ strides: 1 } as never)).toThrow(/BlurPool: unknown option 'strides', did you mean 'stride'\?/);
-    expect(() => new BlurPool({ kernel_size: 5 } as never)).toThrow(/BlurPool: unknown option 'kernel_size', did you mean 'kernelSize'\?/);
-    expect(() => new MaxBlurPool2D({ pool_size: 3 } as never)).toThrow(/MaxBlurPool2D: unknown option 'pool_size', did you mean 'poolSize'\?/);
-    expect(() => new MaxBlurPool2D(3 as never)).toThrow(/MaxBlurPool2D: the constructor takes an object of options, got 3/);
+    expect(() => new BlurPool({ strides: 1 } as never)).toThrow(
+      /BlurPool: option names must be one of 'kernelSize', 'stride', 'padding' or tfjs layer arguments such as 'name', got 'strides'\./,
+    );
+    expect(() => new BlurPool({ kernel_size: 5 } as never)).toThrow(/BlurPool: option names must be one of .*, got 'kernel_size'\./);
+    expect(() => new BlurPool({ kernel: 5 } as never)).toThrow(/BlurPool: option names must be one of .*, got 'kernel'\./);
+    expect(() => new MaxBlurPool2D({ pool_size: 3 } as never)).toThrow(/MaxBlurPool2D: option names must be one of 'poolSize', 'ratio', 'padding'.*, got 'pool_size'\./);
+    expect(() => new MaxBlurPool2D(3 as never)).toThrow(/MaxBlurPool2D: the constructor argument must be an object with some of the keys 'poolSize', .*, got 3\./);
+    expect(() => new BlurPool({ kernelSize: NaN })).toThrow(/BlurPool: kernelSize must be a positive integer \(1, 2, 3, \.\.\.\), got NaN\./);
     const layer = new BlurPool({ name: 'aa_blur', inputShape: [8, 8, 3], trainable: false, stride: 1 });
     expect(layer.name).toBe('aa_blur');
     expect(layer.computeOutputShape([null, 8, 8, 3])).toEqual([null, 8, 8, 3]);
@@ -221,17 +225,64 @@ describe('antiAliasedConv2d (exercise 2)', () => {
     noBias.dispose();
   });
 
+  it('with a seed starts bit-identically each build, differently for another seed, and reseeds a given initializer', () => {
+    const build = (options: { seed?: number; kernelInitializer?: 'heNormal' | ReturnType<typeof tf.initializers.zeros> }) => {
+      const input = tf.input({ shape: [6, 6, 3] });
+      return tf.model({ inputs: input, outputs: antiAliasedConv2d(input, { filters: 4, useBias: true, biasInitializer: 'randomNormal', ...options }) });
+    };
+    const values = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
+    const given = tf.initializers.randomUniform({ minval: 5, maxval: 6 });
+    const models = [
+      build({ seed: 0 }),
+      build({ seed: 0 }),
+      build({ seed: 1 }),
+      build({}),
+      build({}),
+      build({ seed: 3, kernelInitializer: 'heNormal' }),
+      build({ seed: 3, kernelInitializer: 'heNormal' }),
+      build({ seed: 3, kernelInitializer: given }),
+      build({ seed: 3, kernelInitializer: given }),
+    ];
+    const [a, b, c, d, e, f, g, h, i] = models.map(values) as number[][][];
+    expect(b).toEqual(a);
+    expect(g).toEqual(f);
+    expect(i).toEqual(h);
+    for (const k of [0, 1]) {
+      // 0: kernel, 1: bias (both random here).
+      expect(c![k]).not.toEqual(a![k]);
+      expect(e![k]).not.toEqual(d![k]);
+      expect(f![k]).not.toEqual(a![k]);
+    }
+    // The given initializer keeps its kind and range, and is not changed itself.
+    expect(h![0]!.every((v) => v >= 5 && v < 6)).toBe(true);
+    expect(given.getConfig().seed).toBeUndefined();
+    models.forEach((m) => m.dispose());
+  });
+
   it('rejects bad options by name', () => {
     const input = tf.input({ shape: [8, 8, 3] });
-    expect(() => antiAliasedConv2d(input, { filters: 4, stride: 1 } as never)).toThrow(/antiAliasedConv2d: unknown option 'stride'; the options are 'filters', 'kernelSize', 'strides'/);
-    expect(() => antiAliasedConv2d(input, undefined as never)).toThrow(/antiAliasedConv2d: options are required/);
+    expect(() => antiAliasedConv2d(input, { filters: 4, stride: 1 } as never)).toThrow(
+      /antiAliasedConv2d: option names must be one of 'filters', 'kernelSize', 'strides', .*'seed', got 'stride'\./,
+    );
+    expect(() => antiAliasedConv2d(input, undefined as never)).toThrow(/antiAliasedConv2d: options must be an object with at least \{ filters \}, got undefined\./);
     expect(() => antiAliasedConv2d(input, { filters: 0 })).toThrow(/antiAliasedConv2d: filters must be a positive integer/);
     expect(() => antiAliasedConv2d(input, { filters: 4, strides: 1.5 })).toThrow(/antiAliasedConv2d: strides must be a positive integer/);
     expect(() => antiAliasedConv2d(input, { filters: 4, activation: 'rectify' })).toThrow(/antiAliasedConv2d: activation must be a tfjs activation name.*'rectify'/);
-    expect(() => antiAliasedConv2d(input, { filters: 4, kernelInitializer: 'kaimingish' as never })).toThrow(/antiAliasedConv2d: kernelInitializer and biasInitializer must be tfjs initializers.*kaimingish/);
-    expect(() => antiAliasedConv2d(input, { filters: 4, useBias: 'yes' as never })).toThrow(/antiAliasedConv2d: useBias must be true or false, got yes/);
-    expect(() => antiAliasedConv2d(input, { filters: 4, batchNorm: 1 as never })).toThrow(/antiAliasedConv2d: batchNorm must be true or false, got 1/);
+    expect(() => antiAliasedConv2d(input, { filters: 4, kernelInitializer: 'kaimingish' as never })).toThrow(
+      /antiAliasedConv2d: kernelInitializer must be a tfjs initializer or its name \('glorotUniform', 'heNormal', 'zeros', \.\.\.\), got 'kaimingish'\./,
+    );
+    expect(() => antiAliasedConv2d(input, { filters: 4, useBias: true, biasInitializer: 'nought' as never })).toThrow(
+      /antiAliasedConv2d: biasInitializer must be a tfjs initializer or its name .*, got 'nought'\./,
+    );
+    expect(() => antiAliasedConv2d(input, { filters: 4, useBias: 'yes' as never })).toThrow(/antiAliasedConv2d: useBias must be true or false, got 'yes'\./);
+    expect(() => antiAliasedConv2d(input, { filters: 4, batchNorm: 1 as never })).toThrow(/antiAliasedConv2d: batchNorm must be true or false, got 1\./);
+    expect(() => antiAliasedConv2d(input, { filters: 4, seed: 2.5 })).toThrow(/antiAliasedConv2d: seed must be an integer in \[0, 4294967295\] or undefined, got 2\.5\./);
+    expect(() => antiAliasedConv2d(input, { filters: NaN })).toThrow(/antiAliasedConv2d: filters must be a positive integer \(1, 2, 3, \.\.\.\), got NaN\./);
     expect(() => antiAliasedConv2d(input, { filters: 4, blurPadding: 'wrap' as never })).toThrow(/antiAliasedConv2d: blurPadding must be one of/);
-    expect(() => antiAliasedConv2d(tf.zeros([1, 8, 8, 3]) as never, { filters: 4 })).toThrow(/antiAliasedConv2d: input must be a tf.SymbolicTensor/);
+    const concrete = tf.zeros([1, 8, 8, 3]);
+    expect(() => antiAliasedConv2d(concrete as never, { filters: 4 })).toThrow(
+      /antiAliasedConv2d: input must be a tf.SymbolicTensor \(from tf.input or a layer's apply\), got a float32 tensor of shape \[1, 8, 8, 3\]\./,
+    );
+    concrete.dispose();
   });
 });
