@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { MIXUP_MODES, permutedTargets, unmixed } from './mixup';
-import { defaultRng, drawUniform, randomPermutation, sampleLambdas } from './rng';
+import { randomPermutation, sampleLambdas } from './draws';
+import { assertRng, defaultRng, drawUniform } from './rng';
 import type { Rng } from './rng';
 import type { MixedBatch, MixupMode } from './types';
-import { assertAlpha, assertInputs, assertLabels, assertOneOf, assertPositiveInt, assertRng, describe } from './validate';
+import { assertAlpha, assertInputs, assertLabels, assertOneOf, assertPositiveInt, describe } from './validate';
 
 /** Options of {@link cutmixBatch}. */
 export interface CutmixOptions {

@@ -1,43 +1,45 @@
 import * as tf from '@tensorflow/tfjs';
+import { assertTargetsFor, targetRows, weighSides } from './targets';
 import type { Loss, Targets } from './types';
-import { assertLabels, assertMixupTargets, assertOneOf, assertTargets, assertUnitInterval, describe, isMixupTargets } from './validate';
+import { assertMixupTargets, assertOneOf, assertTargets, assertUnitInterval, fail, isMixupTargets } from './validate';
 
 /** Options of {@link crossEntropy}. */
 export interface CrossEntropyOptions {
   /** 'mean' over the batch (a scalar, like `nn.CrossEntropyLoss`) or 'none' (one loss per sample, `[B]`). Default 'mean'. */
   reduction?: 'mean' | 'none';
-  /** ε: targets become `(1−ε)·t + ε/K`, as PyTorch's `label_smoothing`. Default 0. */
+  /** ε: every target row becomes `(1−ε)·t + ε/K`, as PyTorch's `label_smoothing` (both sides of MixUp targets). Default 0. */
   labelSmoothing?: number;
 }
 
+const REDUCTIONS = ['mean', 'none'] as const;
+
 /**
- * Softmax cross-entropy from logits, `−Σ_k t_k · log softmax(z)_k`, PyTorch's `nn.CrossEntropyLoss` for
- * class indices or class probabilities. Labels outside `[0, K)` are not checked (that would need a device read):
- * they give a zero one-hot row.
+ * Softmax cross-entropy from logits, PyTorch's `nn.CrossEntropyLoss` (with `label_smoothing`), for every kind of target:
  *
- * @param targets int32 class indices `[B]` or float32 class probabilities `[B, K]`
+ * - int32 class indices `[B]`: `−log softmax(z)[y]`; an index outside `[0, K)` is an error (as in PyTorch; the B labels
+ *   are read back to check);
+ * - float32 class probabilities `[B, K]`: `−Σ_k t_k · log softmax(z)_k`;
+ * - MixUp targets `{yi, yj, lambda}` (the chapter's `MixupLoss`): `λ·CE(z, yi) + (1−λ)·CE(z, yj)` per sample,
+ *   with one λ or a float32 `[B]` of them.
+ *
+ * @param targets labels `[B]`, soft targets `[B, K]` or MixUp targets of either
  * @param logits float32 `[B, K]`
- * @returns a scalar ('mean') or `[B]` ('none')
+ * @returns a scalar ('mean') or the per-sample losses `[B]` ('none')
  */
-export function crossEntropy(
-  targets: tf.Tensor,
-  logits: tf.Tensor,
-  { reduction = 'mean', labelSmoothing = 0 }: CrossEntropyOptions = {},
-): tf.Tensor {
+export function crossEntropy(targets: Targets, logits: tf.Tensor, options?: CrossEntropyOptions & { reduction?: 'mean' }): tf.Scalar;
+export function crossEntropy(targets: Targets, logits: tf.Tensor, options: CrossEntropyOptions & { reduction: 'none' }): tf.Tensor1D;
+export function crossEntropy(targets: Targets, logits: tf.Tensor, options?: CrossEntropyOptions): tf.Scalar | tf.Tensor1D;
+export function crossEntropy(targets: Targets, logits: tf.Tensor, { reduction = 'mean', labelSmoothing = 0 }: CrossEntropyOptions = {}): tf.Scalar | tf.Tensor1D {
   const fn = 'crossEntropy';
-  assertLogits(fn, logits);
+  if (!(logits instanceof tf.Tensor) || logits.rank !== 2 || logits.dtype !== 'float32') fail(fn, 'logits', logits, 'a float32 tensor [B, K]');
   const [b, k] = logits.shape as [number, number];
-  assertLabels(fn, 'targets', targets, b);
-  if (targets.rank === 2 && targets.shape[1] !== k) {
-    throw new Error(`${fn}: targets [B, K] must have K = ${k} columns like the logits, got shape [${targets.shape.join(', ')}].`);
-  }
-  assertOneOf(fn, 'reduction', reduction, ['mean', 'none'] as const);
+  assertTargetsFor(fn, 'targets', targets, b, k, 'logits');
+  assertOneOf(fn, 'reduction', reduction, REDUCTIONS);
   assertUnitInterval(fn, 'labelSmoothing', labelSmoothing);
   return tf.tidy(() => {
-    let t = targets.rank === 1 ? tf.oneHot(targets as tf.Tensor1D, k).toFloat() : targets;
-    if (labelSmoothing > 0) t = t.mul(1 - labelSmoothing).add(labelSmoothing / k);
-    const perSample = tf.neg(tf.sum(tf.mul(t, tf.logSoftmax(logits as tf.Tensor2D, -1)), -1));
-    return reduction === 'mean' ? tf.mean(perSample) : perSample;
+    const logp = tf.logSoftmax(logits as tf.Tensor2D, -1);
+    const perSample = weighSides(targets, (y) => tf.neg(tf.sum(tf.mul(targetRows(y, k, labelSmoothing), logp), -1)) as tf.Tensor1D);
+    return reduction === 'mean' ? (tf.mean(perSample) as tf.Scalar) : perSample;
   });
 }
 
@@ -51,21 +53,20 @@ export type BaseLoss = (targets: tf.Tensor, predictions: tf.Tensor) => tf.Tensor
 export const perSampleCrossEntropy: BaseLoss = (targets, logits) => crossEntropy(targets, logits, { reduction: 'none' });
 
 /**
- * The chapter's `MixupLoss`: for MixUp targets `{yi, yj, lambda}` returns
+ * The chapter's `MixupLoss` around any base loss ℓ: for MixUp targets `{yi, yj, lambda}` returns
  * `mean(λ·ℓ(ŷ, yi) + (1−λ)·ℓ(ŷ, yj))` (λ per sample when it is a `[B]` tensor), for plain labels `mean(ℓ(ŷ, y))`,
- * so the same loss serves training on mixed batches and evaluation on clean ones.
+ * so the same loss serves training on mixed batches and evaluation on clean ones. With the default ℓ it equals
+ * {@link crossEntropy}.
  *
  * @param baseLoss ℓ, returning a scalar or `[B]`; default softmax cross-entropy on logits, like `nn.CrossEntropyLoss()`
  * @returns a loss `(targets, predictions) => Scalar`; predictions are e.g. logits `[B, K]`
  */
 export function mixupLoss(baseLoss: BaseLoss = perSampleCrossEntropy): Loss {
-  if (typeof baseLoss !== 'function') {
-    throw new Error(`mixupLoss: baseLoss must be a function (targets, predictions) => Tensor, got ${describe(baseLoss)}.`);
-  }
+  if (typeof baseLoss !== 'function') fail('mixupLoss', 'baseLoss', baseLoss, 'a function (targets, predictions) => Tensor');
   return (targets: Targets, predictions: tf.Tensor): tf.Scalar => {
     const fn = 'mixupLoss';
     assertTargets(fn, 'targets', targets);
-    if (!(predictions instanceof tf.Tensor)) throw new Error(`${fn}: predictions must be a tf.Tensor, got ${describe(predictions)}.`);
+    if (!(predictions instanceof tf.Tensor)) fail(fn, 'predictions', predictions, 'a tf.Tensor');
     return tf.tidy(() => {
       if (!isMixupTargets(targets)) return tf.mean(baseLoss(targets, predictions)) as tf.Scalar;
       assertMixupTargets(fn, 'targets', targets, predictions.shape[0]);
@@ -82,10 +83,4 @@ export function mixupLoss(baseLoss: BaseLoss = perSampleCrossEntropy): Loss {
       return tf.mean(tf.add(tf.mul(lambda, li), tf.mul(tf.sub(1, lambda), lj))) as tf.Scalar;
     });
   };
-}
-
-function assertLogits(fn: string, logits: unknown): asserts logits is tf.Tensor {
-  if (!(logits instanceof tf.Tensor) || logits.rank !== 2 || logits.dtype !== 'float32') {
-    throw new Error(`${fn}: logits must be a float32 tensor [B, K], got ${describe(logits)}.`);
-  }
 }

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { MIXUP_MODES, mixInputs } from './mixup';
-import { defaultRng, drawUniform, randomPermutation, sampleLambdas } from './rng';
+import { randomPermutation, sampleLambdas } from './draws';
+import { assertRng, defaultRng, drawUniform } from './rng';
 import type { Rng } from './rng';
 import type { MixupMode, Targets } from './types';
-import { assertAlpha, assertInputs, assertLabels, assertOneOf, assertRng, describe } from './validate';
+import { assertAlpha, assertInputs, assertLabels, assertOneOf, describe } from './validate';
 
 /**
  * One piece of a model split for Manifold MixUp: a `tf.LayersModel` (or any `tf.layers.Layer`), applied eagerly

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { defaultRng, randomPermutation, sampleLambdas } from './rng';
+import { randomPermutation, sampleLambdas } from './draws';
+import { assertRng, defaultRng } from './rng';
 import type { Rng } from './rng';
 import type { MixedBatch, MixupMode, MixupTargets } from './types';
-import { assertAlpha, assertInputs, assertLabels, assertOneOf, assertRng, describe } from './validate';
+import { assertAlpha, assertInputs, assertLabels, assertOneOf, describe } from './validate';
 
 /** Options of {@link mixupBatch}. */
 export interface MixupOptions {

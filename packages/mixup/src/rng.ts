@@ -1,123 +1,67 @@
-import betaDist from '@stdlib/random-base-beta';
-import mt19937 from '@stdlib/random-base-mt19937';
-import { assertAlpha, assertPositiveInt, assertRng, assertSeed, describe } from './validate';
+import { assertSeed, fail } from './validate';
 
-/**
- * The randomness MixUp needs: uniforms for permutations, boxes and boundaries, and Beta variates for λ.
- * Pass your own object to drive the functions deterministically (e.g. a fixed λ in tests).
- */
+/** A seedable source of uniform numbers; the same interface in every @aa package. */
 export interface Rng {
   /** A uniform number in [0, 1). */
-  uniform(): number;
-  /** A Beta(a, b) variate in [0, 1], for a, b > 0. */
-  beta(a: number, b: number): number;
-}
-
-// stdlib's d.ts omits `normalized`, which the runtime object has (it yields doubles in [0, 1)).
-type Mt19937 = ((() => number) & { normalized?: () => number });
-
-// Second seed word: the array form of mt19937's seed accepts 0, the scalar form does not.
-const SEED_SALT = 0x6d697875;
-
-/**
- * A seedable generator: Mersenne Twister (stdlib's `mt19937`) for uniforms and stdlib's
- * `random-base-beta` (Jöhnk for a, b < 1, Cheng for a, b > 1, gamma ratio otherwise) driven by the same stream.
- * The same seed gives the same sequence of λs, permutations and boxes.
- *
- * @param seed integer in [0, 2^32 - 1]; omitted = seeded from `Math.random`.
- */
-export function createRng(seed?: number): Rng {
-  const s = seed ?? Math.floor(Math.random() * 0x100000000);
-  assertSeed('createRng', s);
-  const mt = mt19937.factory({ seed: new Uint32Array([s, SEED_SALT]) }) as unknown as Mt19937;
-  const uniform = mt.normalized;
-  if (typeof uniform !== 'function') {
-    throw new Error('createRng: @stdlib/random-base-mt19937 has no normalized() generator; install a 0.2.x version.');
-  }
-  // One stream for everything: the Beta sampler draws its uniforms (and normals) from `uniform`.
-  const beta = betaDist.factory({ prng: uniform });
-  return { uniform: () => uniform(), beta: (a: number, b: number) => beta(a, b) };
+  random(): number;
+  /** The whole state (four uint32 numbers, JSON-serialisable), e.g. for a checkpoint. */
+  getState(): number[];
+  /** Restores a state returned by `getState`: the stream continues from there. */
+  setState(state: number[]): void;
 }
 
 /**
- * An {@link Rng} on top of a uniform generator you already have, e.g. the train loop's checkpointed `ctx.random`,
- * so λs, permutations and boundaries come from (and resume with) that stream. Beta variates use stdlib's sampler
- * driven by `uniform`.
+ * A small seeded generator: sfc32 seeded through splitmix32, whose whole state is four uint32 numbers, so a
+ * training checkpoint can save it (it is a `Stateful` for `@aa/train-loop`) and resume the λ sequence where it stopped.
+ * The same seed gives the same stream in every @aa package.
  *
- * @param uniform returns numbers in [0, 1); anything else is an error when it is drawn
+ * @param seed integer in [0, 2^32 − 1]
  */
-export function rngFromUniform(uniform: () => number): Rng {
-  const fn = 'rngFromUniform';
-  if (typeof uniform !== 'function') {
-    throw new Error(`${fn}: uniform must be a function returning numbers in [0, 1), got ${describe(uniform)}.`);
-  }
-  const checked = (): number => {
-    const u = uniform();
-    if (!(typeof u === 'number' && u >= 0 && u < 1)) throw new Error(`${fn}: uniform() returned ${describe(u)}, expected a number in [0, 1).`);
-    return u;
+export function createRng(seed: number): Rng {
+  assertSeed('createRng', seed);
+  let x = seed >>> 0;
+  const splitmix32 = (): number => {
+    // Spreads a small integer seed over the whole state.
+    x = (x + 0x9e3779b9) >>> 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
   };
-  const beta = betaDist.factory({ prng: checked });
-  return { uniform: checked, beta: (a: number, b: number) => beta(a, b) };
-}
-
-/** One uniform from `rng`, checked: a custom generator returning NaN or numbers outside [0, 1] would index out of range. */
-export function drawUniform(fn: string, rng: Rng): number {
-  const u = rng.uniform();
-  if (!(typeof u === 'number' && u >= 0 && u <= 1)) throw new Error(`${fn}: rng.uniform() returned ${describe(u)}, expected a number in [0, 1).`);
-  return u;
+  const s = Uint32Array.from([splitmix32(), splitmix32(), splitmix32(), splitmix32()]);
+  const sfc32 = (): number => {
+    const a = s[0] as number, b = s[1] as number, c = s[2] as number, d = s[3] as number;
+    const t = (((a + b) >>> 0) + d) >>> 0;
+    s[3] = (d + 1) >>> 0;
+    s[0] = b ^ (b >>> 9);
+    s[1] = (c + (c << 3)) >>> 0;
+    s[2] = (((c << 21) | (c >>> 11)) + t) >>> 0;
+    return t;
+  };
+  // The first outputs of a fresh sfc32 state are still correlated with the seed.
+  for (let i = 0; i < 12; i++) sfc32();
+  return {
+    random: () => sfc32() / 2 ** 32,
+    getState: () => Array.from(s),
+    setState(state: number[]): void {
+      const ok = Array.isArray(state) && state.length === 4 && state.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32);
+      if (!ok) fail('rng.setState', 'state', state, 'an array of four uint32 numbers (from getState)');
+      s.set(state);
+    },
+  };
 }
 
 let sharedRng: Rng | undefined;
 
 /** The generator used when a function is called without `rng`: created lazily, randomly seeded. */
 export function defaultRng(): Rng {
-  sharedRng ??= createRng();
+  sharedRng ??= createRng(Math.floor(Math.random() * 2 ** 32));
   return sharedRng;
 }
 
 /**
- * A uniformly random permutation of `0..n-1` (Fisher–Yates), like `torch.randperm(n)`.
- *
- * @param n length >= 1
- */
-export function randomPermutation(n: number, rng: Rng = defaultRng()): Int32Array {
-  assertPositiveInt('randomPermutation', 'n', n);
-  assertRng('randomPermutation', rng);
-  const perm = new Int32Array(n);
-  for (let i = 0; i < n; i++) perm[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    // min() guards against an rng that returns exactly 1.
-    const j = Math.min(i, Math.floor(drawUniform('randomPermutation', rng) * (i + 1)));
-    const t = perm[i] as number;
-    perm[i] = perm[j] as number;
-    perm[j] = t;
-  }
-  return perm;
-}
-
-/**
- * `count` MixUp weights λ ~ Beta(α, α); α = 0 gives λ = 1 (no mixing) without drawing.
- *
- * @param alpha >= 0
- * @param count >= 1
- */
-export function sampleLambdas(alpha: number, count: number, rng: Rng = defaultRng()): number[] {
-  assertAlpha('sampleLambdas', alpha);
-  assertPositiveInt('sampleLambdas', 'count', count);
-  assertRng('sampleLambdas', rng);
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) out.push(alpha === 0 ? 1 : checkLambda(rng.beta(alpha, alpha)));
-  return out;
-}
-
-function checkLambda(lam: number): number {
-  if (!(lam >= 0 && lam <= 1)) throw new Error(`sampleLambdas: rng.beta returned ${lam}, expected a number in [0, 1].`);
-  return lam;
-}
-
-/**
  * The generator a stateful helper (collator, dataset transform) keeps: `rng` if given, else a new one from `seed`
- * (random when both are omitted).
+ * (randomly seeded when both are omitted).
  */
 export function resolveRng(fn: string, rng: Rng | undefined, seed: number | undefined): Rng {
   if (rng !== undefined) {
@@ -125,5 +69,20 @@ export function resolveRng(fn: string, rng: Rng | undefined, seed: number | unde
     return rng;
   }
   if (seed !== undefined) assertSeed(fn, seed);
-  return createRng(seed);
+  return createRng(seed ?? Math.floor(Math.random() * 2 ** 32));
+}
+
+/** Throws unless `rng` has the {@link Rng} methods. */
+export function assertRng(fn: string, rng: unknown): asserts rng is Rng {
+  const r = rng as Partial<Rng> | null;
+  if (typeof r !== 'object' || r === null || typeof r.random !== 'function' || typeof r.getState !== 'function' || typeof r.setState !== 'function') {
+    fail(fn, 'rng', rng, 'an Rng {random(), getState(), setState(state)} (see createRng)');
+  }
+}
+
+/** One uniform from `rng`, checked: a custom generator returning NaN or numbers outside [0, 1) would index out of range. */
+export function drawUniform(fn: string, rng: Rng): number {
+  const u = rng.random();
+  if (!(typeof u === 'number' && u >= 0 && u < 1)) fail(fn, 'rng.random()', u, 'a number in [0, 1)');
+  return u;
 }

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MixupTargets } from './types';
-import type { Rng } from './rng';
 
 /**
  * Argument checks for the public functions. Every message names the function, the argument,
@@ -23,48 +22,38 @@ export function describe(value: unknown): string {
   }
 }
 
+/** Throws the project's standard argument error: `${fn}: ${name} must be ${allowed}, got ${describe(value)}.` */
+export function fail(fn: string, name: string, value: unknown, allowed: string): never {
+  throw new Error(`${fn}: ${name} must be ${allowed}, got ${describe(value)}.`);
+}
+
 /** Throws unless `alpha` is a finite number >= 0 (0 turns mixing off). */
 export function assertAlpha(fn: string, alpha: unknown): asserts alpha is number {
   if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) {
-    throw new Error(`${fn}: alpha must be a finite number >= 0 (0 disables mixing; 0.1-0.4 is usual), got ${describe(alpha)}.`);
+    fail(fn, 'alpha', alpha, 'a finite number >= 0 (0 disables mixing; 0.1-0.4 is usual)');
   }
 }
 
 /** Throws unless `value` is one of `allowed`. */
 export function assertOneOf<T extends string>(fn: string, name: string, value: unknown, allowed: readonly T[]): asserts value is T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    const list = allowed.map((a) => `'${a}'`).join(', ');
-    throw new Error(`${fn}: ${name} must be one of ${list}, got ${describe(value)}.`);
+    fail(fn, name, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
   }
 }
 
 /** Throws unless `value` is an integer >= 1. */
 export function assertPositiveInt(fn: string, name: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new Error(`${fn}: ${name} must be a positive integer, got ${describe(value)}.`);
-  }
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(fn, name, value, 'a positive integer');
 }
 
 /** Throws unless `value` is a number in [0, 1). */
 export function assertUnitInterval(fn: string, name: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1) {
-    throw new Error(`${fn}: ${name} must be a number in [0, 1), got ${describe(value)}.`);
-  }
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1) fail(fn, name, value, 'a number in [0, 1)');
 }
 
 /** Throws unless `seed` is an integer in [0, 2^32 - 1]. */
 export function assertSeed(fn: string, seed: unknown): asserts seed is number {
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new Error(`${fn}: seed must be an integer in [0, 4294967295], got ${describe(seed)}.`);
-  }
-}
-
-/** Throws unless `rng` has the {@link Rng} methods. */
-export function assertRng(fn: string, rng: unknown): asserts rng is Rng {
-  const r = rng as Partial<Rng> | null;
-  if (typeof r !== 'object' || r === null || typeof r.uniform !== 'function' || typeof r.beta !== 'function') {
-    throw new Error(`${fn}: rng must be an object with uniform() and beta(a, b) methods (see createRng), got ${describe(rng)}.`);
-  }
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(fn, 'seed', seed, 'an integer in [0, 4294967295]');
 }
 
 /** Throws unless `x` is a float32 tensor with a batch axis (rank in `ranks`, or >= 1 when omitted). */
@@ -100,6 +89,19 @@ export function assertLabels(fn: string, name: string, y: unknown, batchSize?: n
   }
   if (batchSize !== undefined && y.shape[0] !== batchSize) {
     throw new Error(`${fn}: ${name} must have ${batchSize} rows to match the batch, got shape [${y.shape.join(', ')}].`);
+  }
+}
+
+/**
+ * Throws unless int32 class indices `y` all lie in `[0, k)`. A one-hot of an out-of-range index is a zero row:
+ * zero loss and never a hit, silently, where PyTorch raises. Reads the B labels back from the device.
+ */
+export function assertClassIndices(fn: string, name: string, y: tf.Tensor, k: number): void {
+  if (y.dtype !== 'int32') return;
+  const labels = y.dataSync();
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i] as number;
+    if (!(c >= 0 && c < k)) throw new Error(`${fn}: ${name} must hold class indices in [0, ${k - 1}], got ${c} at index ${i}.`);
   }
 }
 

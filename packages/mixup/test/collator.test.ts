@@ -127,6 +127,49 @@ describe('withMixup', () => {
     expect(source.made).toBe(6);
   });
 
+  test('the same seed gives identical batches (MixUp and CutMix); another seed does not', () => {
+    const epoch = (options: Parameters<typeof withMixup>[1]) => {
+      const out: ReturnType<typeof summary>[] = [];
+      for (const batch of withMixup(syncSource(3), options)) {
+        out.push(summary(batch));
+        disposeBatch(batch);
+      }
+      return out;
+    };
+    for (const method of ['mixup', 'cutmix'] as const) {
+      const a = epoch({ method, seed: 5, mode: 'elem' });
+      expect(epoch({ method, seed: 5, mode: 'elem' })).toEqual(a);
+      expect(epoch({ method, seed: 6, mode: 'elem' })).not.toEqual(a);
+    }
+  });
+
+  test('every draw comes from the given rng: restoring its state replays the batches (a checkpoint resumes the λ sequence)', () => {
+    const rng = createRng(9);
+    const wrapped = withMixup(syncSource(2), { rng, mode: 'elem' });
+    const run = () => {
+      const out: ReturnType<typeof summary>[] = [];
+      for (const batch of wrapped) {
+        out.push(summary(batch));
+        disposeBatch(batch);
+      }
+      return out;
+    };
+    run();
+    const saved = JSON.parse(JSON.stringify(rng.getState())) as number[];
+    const second = run();
+    rng.setState(saved);
+    expect(run()).toEqual(second);
+    // A fresh generator with the state of the first: the same batches from another object.
+    const other = createRng(0);
+    other.setState(saved);
+    const replay: ReturnType<typeof summary>[] = [];
+    for (const batch of withMixup(syncSource(2), { rng: other, mode: 'elem' })) {
+      replay.push(summary(batch));
+      disposeBatch(batch);
+    }
+    expect(replay).toEqual(second);
+  });
+
   test('works with async sources and a caller-supplied transform', async () => {
     const source = {
       async *[Symbol.asyncIterator]() {
@@ -225,8 +268,9 @@ describe('mixupDataset', () => {
     const perm = [1, 2, 3, 4, 0];
     const labels = [0, 1, 2, 1, 0];
     const eps = 0.1;
-    const rng = scriptedRng([0, 0, 0, 0], lams);
-    const [el] = await read(mixupDataset(labelledDataset(1, 5), { numClasses: 3, mode: 'elem', labelSmoothing: eps, rng }));
+    // α = 1: Beta(1, 1) is the uniform itself, so each λ is one scripted draw; then the permutation's four.
+    const rng = scriptedRng([...lams, 0, 0, 0, 0]);
+    const [el] = await read(mixupDataset(labelledDataset(1, 5), { numClasses: 3, alpha: 1, mode: 'elem', labelSmoothing: eps, rng }));
     expect(rng.used()).toBe(9);
     const x = Array.from(seededValues(20, 30));
     const xs = x.map((v, idx) => {
@@ -241,8 +285,9 @@ describe('mixupDataset', () => {
   });
 
   test("method 'cutmix' pastes the box and mixes the targets by its area", async () => {
-    // λ = 0.75 gives 1×1 boxes in 2×2 images; π = [1, 0]; the centre (1, 1) puts the box on pixel 3.
-    const rng = scriptedRng([0, 0.5, 0.5], [0.75]);
+    // CutMix's α = 1 makes λ one uniform draw: λ = 0.75 gives 1×1 boxes in 2×2 images; π = [1, 0]; the centre (1, 1)
+    // puts the box on pixel 3.
+    const rng = scriptedRng([0.75, 0, 0.5, 0.5]);
     const [el] = await read(mixupDataset(labelledDataset(1, 2), { method: 'cutmix', numClasses: 3, rng }));
     expect(rng.used()).toBe(4);
     const x = Array.from(seededValues(8, 30));

@@ -77,7 +77,7 @@ describe('cutmixBox', () => {
   test('rejects bad λ, sizes and generators', () => {
     expect(() => cutmixBox(1.2, 8, 8)).toThrow(/cutmixBox: lambda must be a number in \[0, 1\], got 1\.2/);
     expect(() => cutmixBox(0.5, 0, 8)).toThrow(/cutmixBox: height must be a positive integer, got 0/);
-    expect(() => cutmixBox(0.5, 8, 8, scriptedRng([-0.5, 0.5]))).toThrow(/cutmixBox: rng.uniform\(\) returned -0\.5, expected a number in \[0, 1\)/);
+    expect(() => cutmixBox(0.5, 8, 8, scriptedRng([-0.5, 0.5]))).toThrow(/cutmixBox: rng\.random\(\) must be a number in \[0, 1\), got -0\.5\./);
     expect(() => boxLambda({ top: 2, bottom: 9, left: 0, right: 1 }, 8, 8)).toThrow(
       /boxLambda: box must be \{top, bottom, left, right\} with 0 <= top <= bottom <= 8 and 0 <= left <= right <= 8, got \{"top":2,"bottom":9,"left":0,"right":1\}/,
     );

@@ -71,33 +71,32 @@ export function isPermutation(p: ArrayLike<number>, n: number): boolean {
 }
 
 /**
- * An Rng that replays scripted numbers, to pin λ, the permutation (Fisher–Yates draws) and positions in tests.
- * It throws when the script runs out, so a test also notices extra draws.
+ * An Rng that replays scripted uniforms, to pin λ (Beta(1, 1) is the uniform itself, so with α = 1 a λ is one scripted
+ * number), the permutation (Fisher–Yates draws) and positions in tests. It throws when the script runs out, so a test
+ * also notices extra draws; its state is the position in the script.
  */
-export function scriptedRng(uniforms: number[], betas: number[] = []): Rng & { used: () => number } {
+export function scriptedRng(uniforms: number[]): Rng & { used: () => number } {
   let u = 0;
-  let b = 0;
   return {
-    uniform() {
+    random() {
       if (u >= uniforms.length) throw new Error('scriptedRng: out of uniforms');
       return uniforms[u++] as number;
     },
-    beta() {
-      if (b >= betas.length) throw new Error('scriptedRng: out of betas');
-      return betas[b++] as number;
+    getState: () => [u],
+    setState: (state: number[]) => {
+      u = state[0] as number;
     },
-    used: () => u + b,
+    used: () => u,
   };
 }
 
 /** An Rng that must not be touched. */
 export const untouchableRng: Rng = {
-  uniform() {
-    throw new Error('rng.uniform must not be called');
+  random() {
+    throw new Error('rng.random must not be called');
   },
-  beta() {
-    throw new Error('rng.beta must not be called');
-  },
+  getState: () => [],
+  setState: () => undefined,
 };
 
 type Fixture = {

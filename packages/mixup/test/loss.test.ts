@@ -1,7 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRng, crossEntropy, mixupBatch, mixupLoss, mixupSoftTargets } from '../src/index';
 import type { MixupTargets } from '../src/index';
 import { expectClose, expectNoLeak, fixtures, flat, seededTensor, values } from './helpers';
+
+/** PyTorch's F.cross_entropy golden values (test/fixtures/make_loss_fixtures.py). */
+const ce64 = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'crossEntropy.json'), 'utf8')) as {
+  elemSmoothedNone: { logits: number[][]; yi: number[]; yj: number[]; lam: number[]; labelSmoothing: number; weights: number[]; loss: number[]; grad: number[][] };
+  softSmoothed: { logits: number[][]; targets: number[][]; labelSmoothing: number; loss: number; grad: number[][] };
+  mixedSoftElemSmoothed: { logits: number[][]; yi: number[][]; yj: number[][]; lam: number[]; labelSmoothing: number; loss: number; grad: number[][] };
+};
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -63,6 +72,114 @@ describe('mixupLoss against the PyTorch golden values', () => {
     expectClose(values(viaSoft), [c.loss], 1e-5, 1e-6);
     tf.dispose([logits, value, g, soft, viaSoft]);
     disposeTargets(targets);
+  });
+});
+
+describe('crossEntropy on MixUp targets against PyTorch', () => {
+  test.each(fixtures.mixupLoss.map((c, i) => [i, c] as const))('case %i: the chapter MixupLoss value and gradient, directly', (_, c) => {
+    const logits = tf.tensor2d(c.logits);
+    const targets = targetsOf(c, c.lam);
+    const value = crossEntropy(targets, logits);
+    expect(value.shape).toEqual([]);
+    expectClose(values(value), [c.loss], 1e-5, 1e-6);
+    const g = tf.grad((z: tf.Tensor) => crossEntropy(targets, z))(logits);
+    expectClose(values(g), flat(c.grad), 1e-4, 1e-6);
+    tf.dispose([logits, value, g]);
+    disposeTargets(targets);
+  });
+
+  test('label smoothing on MixUp targets is CrossEntropyLoss(label_smoothing=ε) on both sides', () => {
+    const c = fixtures.mixupLossSmoothed;
+    const logits = tf.tensor2d(c.logits);
+    const targets = targetsOf(c, c.lam);
+    const value = crossEntropy(targets, logits, { labelSmoothing: c.labelSmoothing });
+    expectClose(values(value), [c.loss], 1e-5, 1e-6);
+    const g = tf.grad((z: tf.Tensor) => crossEntropy(targets, z, { labelSmoothing: c.labelSmoothing }))(logits);
+    expectClose(values(g), flat(c.grad), 1e-4, 1e-6);
+    // Control: without smoothing the value differs.
+    const plain = crossEntropy(targets, logits);
+    expect(Math.abs((values(plain)[0] as number) - c.loss)).toBeGreaterThan(1e-3);
+    tf.dispose([logits, value, g, plain]);
+    disposeTargets(targets);
+  });
+
+  test("per-sample λ, label smoothing and reduction 'none': one loss per sample, and the gradient of Σ w·loss", () => {
+    const c = ce64.elemSmoothedNone;
+    const logits = tf.tensor2d(c.logits);
+    const targets = targetsOf(c, tf.tensor1d(c.lam));
+    const opts = { reduction: 'none', labelSmoothing: c.labelSmoothing } as const;
+    const value = crossEntropy(targets, logits, opts);
+    expect(value.shape).toEqual([5]);
+    expectClose(values(value), c.loss, 1e-5, 1e-6);
+    const w = tf.tensor1d(c.weights);
+    const g = tf.grad((z: tf.Tensor) => crossEntropy(targets, z, opts).mul(w).sum())(logits);
+    expectClose(values(g), flat(c.grad), 1e-4, 1e-6);
+    // 'mean' is the mean of these.
+    const mean = crossEntropy(targets, logits, { labelSmoothing: c.labelSmoothing });
+    expectClose(values(mean), [c.loss.reduce((a, b) => a + b, 0) / 5], 1e-5, 1e-6);
+    tf.dispose([logits, value, w, g, mean]);
+    disposeTargets(targets);
+  });
+
+  test('class-probability targets with label smoothing', () => {
+    const c = ce64.softSmoothed;
+    const logits = tf.tensor2d(c.logits);
+    const t = tf.tensor2d(c.targets);
+    const value = crossEntropy(t, logits, { labelSmoothing: c.labelSmoothing });
+    expectClose(values(value), [c.loss], 1e-5, 1e-6);
+    const g = tf.grad((z: tf.Tensor) => crossEntropy(t, z, { labelSmoothing: c.labelSmoothing }))(logits);
+    expectClose(values(g), flat(c.grad), 1e-4, 1e-6);
+    tf.dispose([logits, t, value, g]);
+  });
+
+  test('MixUp of class-probability targets with per-sample λ and label smoothing', () => {
+    const c = ce64.mixedSoftElemSmoothed;
+    const logits = tf.tensor2d(c.logits);
+    const targets: MixupTargets = { yi: tf.tensor2d(c.yi), yj: tf.tensor2d(c.yj), lambda: tf.tensor1d(c.lam) };
+    const value = crossEntropy(targets, logits, { labelSmoothing: c.labelSmoothing });
+    expectClose(values(value), [c.loss], 1e-5, 1e-6);
+    const g = tf.grad((z: tf.Tensor) => crossEntropy(targets, z, { labelSmoothing: c.labelSmoothing }))(logits);
+    expectClose(values(g), flat(c.grad), 1e-4, 1e-6);
+    tf.dispose([logits, value, g]);
+    disposeTargets(targets);
+  });
+
+  test("reduction 'none' with one λ: λ·CE(yi) + (1−λ)·CE(yj) per sample, in float64 by hand", () => {
+    const c = fixtures.mixupLoss[2]!;
+    const logits = tf.tensor2d(c.logits);
+    const targets = targetsOf(c, c.lam);
+    const value = crossEntropy(targets, logits, { reduction: 'none' });
+    const expected = c.logits.map((row, i) => c.lam * ce(row, c.yi[i] as number) + (1 - c.lam) * ce(row, c.yj[i] as number));
+    expectClose(values(value), expected, 1e-5, 1e-6);
+    tf.dispose([logits, value]);
+    disposeTargets(targets);
+  });
+
+  test('leaves no tensors behind, with or without gradients', async () => {
+    const c = ce64.elemSmoothedNone;
+    const logits = tf.tensor2d(c.logits);
+    const targets = targetsOf(c, tf.tensor1d(c.lam));
+    await expectNoLeak(() => crossEntropy(targets, logits, { labelSmoothing: 0.1 }).dispose());
+    await expectNoLeak(() => crossEntropy(targets, logits, { reduction: 'none' }).dispose());
+    await expectNoLeak(() => tf.grad((z: tf.Tensor) => crossEntropy(targets, z, { labelSmoothing: 0.1 }))(logits).dispose());
+    tf.dispose(logits);
+    disposeTargets(targets);
+  });
+});
+
+describe('class indices outside [0, K) are an error naming the argument', () => {
+  test('in crossEntropy, mixupLoss, mixupSoftTargets, on plain labels and on either side of MixUp targets', () => {
+    const logits = seededTensor([2, 3], 9);
+    const ok = tf.tensor1d([0, 2], 'int32');
+    const high = tf.tensor1d([0, 3], 'int32');
+    const low = tf.tensor1d([-1, 0], 'int32');
+    expect(() => crossEntropy(high, logits)).toThrow(/^crossEntropy: targets must hold class indices in \[0, 2\], got 3 at index 1\.$/);
+    expect(() => crossEntropy({ yi: ok, yj: low, lambda: 0.5 }, logits)).toThrow(/^crossEntropy: targets\.yj must hold class indices in \[0, 2\], got -1 at index 0\.$/);
+    expect(() => crossEntropy({ yi: high, yj: ok, lambda: 0.5 }, logits, { reduction: 'none' })).toThrow(/crossEntropy: targets\.yi must hold class indices/);
+    expect(() => mixupLoss()({ yi: ok, yj: high, lambda: 0.5 }, logits)).toThrow(/crossEntropy: targets must hold class indices in \[0, 2\], got 3 at index 1/);
+    expect(() => mixupSoftTargets(high, { numClasses: 3 })).toThrow(/^mixupSoftTargets: targets must hold class indices in \[0, 2\], got 3 at index 1\.$/);
+    expect(() => mixupSoftTargets({ yi: ok, yj: low, lambda: 0.5 }, { numClasses: 3 })).toThrow(/mixupSoftTargets: targets\.yj must hold class indices in \[0, 2\], got -1/);
+    tf.dispose([logits, ok, high, low]);
   });
 });
 
@@ -134,9 +251,11 @@ describe('crossEntropy', () => {
     const z = seededTensor([2, 3], 5);
     const y = tf.tensor1d([0, 1], 'int32');
     const z1 = seededTensor([3], 5);
-    expect(() => crossEntropy(y, z1)).toThrow(/crossEntropy: logits must be a float32 tensor \[B, K\], got a float32 tensor of shape \[3\]/);
+    expect(() => crossEntropy(y, z1)).toThrow(/^crossEntropy: logits must be a float32 tensor \[B, K\], got a float32 tensor of shape \[3\]\.$/);
     const soft = tf.ones([2, 4]);
-    expect(() => crossEntropy(soft, z)).toThrow(/crossEntropy: targets \[B, K\] must have K = 3 columns/);
+    expect(() => crossEntropy(soft, z)).toThrow(/^crossEntropy: targets must have 3 columns like the logits \[B, 3\], got shape \[2, 4\]\.$/);
+    expect(() => crossEntropy({ yi: y, yj: soft, lambda: 0.5 }, z)).toThrow(/crossEntropy: targets.yi and targets.yj must have the same dtype and shape/);
+    expect(() => crossEntropy({ yi: soft, yj: soft, lambda: 0.5 }, z)).toThrow(/^crossEntropy: targets.yi must have 3 columns like the logits/);
     expect(() => crossEntropy(y, z, { reduction: 'sum' as 'mean' })).toThrow(/crossEntropy: reduction must be one of 'mean', 'none', got 'sum'/);
     expect(() => crossEntropy(y, z, { labelSmoothing: 1 })).toThrow(/crossEntropy: labelSmoothing must be a number in \[0, 1\), got 1/);
     tf.dispose([z, y, z1, soft]);
@@ -168,7 +287,7 @@ describe('mixupLoss', () => {
     const wrongRows = targetsOf({ yi: [0, 1, 2], yj: [1, 2, 0] }, 0.5);
     expect(() => mixupLoss()(wrongRows, logits)).toThrow(/mixupLoss: targets.yi must have 2 rows/);
     expect(() => mixupLoss()([0, 1] as unknown as tf.Tensor, logits)).toThrow(/mixupLoss: targets must be a tf.Tensor of labels or MixUp targets/);
-    expect(() => mixupLoss('ce' as never)).toThrow(/mixupLoss: baseLoss must be a function/);
+    expect(() => mixupLoss('ce' as never)).toThrow(/^mixupLoss: baseLoss must be a function \(targets, predictions\) => Tensor, got 'ce'\.$/);
     tf.dispose([logits, floatYi.yi, floatYi.yj]);
     [elem, badLambda, wrongRows].forEach(disposeTargets);
   });

@@ -34,15 +34,16 @@ function powersByHand(x: number[], rowSize: number, perm: number[], lam: number,
 }
 
 describe('manifoldMixupForward', () => {
-  test('with λ = 1 it equals the plain forward pass, wherever it mixes', () => {
+  test('mixing every sample with itself equals the plain forward pass, wherever it mixes', () => {
     const xs = seededTensor([4, 3], 1);
     const ys = arangeLabels(4);
     const plain = runSegments(powers, xs);
     for (const u of [0.1, 0.5, 0.9]) {
-      // Draws: the boundary, λ = 1, then the permutation's three uniforms.
-      const out = manifoldMixupForward(powers, xs, ys, { rng: scriptedRng([u, 0.7, 0.2, 0.4], [1]) });
+      // Draws: the boundary, λ (one uniform, as α = 1), then Fisher–Yates uniforms that swap nothing (π = identity).
+      const out = manifoldMixupForward(powers, xs, ys, { alpha: 1, rng: scriptedRng([u, 0.3, 0.99, 0.99, 0.99]) });
       expect(out.boundary).toBe(Math.floor(u * 3));
-      expect((out.targets as MixupTargets).lambda).toBe(1);
+      expect((out.targets as MixupTargets).lambda).toBe(0.3);
+      expect(values((out.targets as MixupTargets).yj)).toEqual([0, 1, 2, 3]);
       expectClose(values(out.predictions), values(plain), 1e-6, 1e-6);
       disposeResult(out);
     }
@@ -139,15 +140,15 @@ describe('manifoldMixupForward', () => {
     const segments: Segment[] = [(x) => tf.relu(x.matMul(w1).add(b1)), (h) => h.matMul(w2)];
     const x = tf.tensor2d(c.x);
     const y = tf.tensor1d(c.y, 'int32');
-    // Draws: the boundary (one candidate), λ, then Fisher–Yates uniforms chosen to give π = [2, 0, 3, 1].
-    const rng = () => scriptedRng([0, 0.3, 0.5, 0.1], [c.lam]);
+    // Draws: the boundary (one candidate), λ (one uniform, as α = 1), then Fisher–Yates uniforms giving π = [2, 0, 3, 1].
+    const rng = () => scriptedRng([0, c.lam, 0.3, 0.5, 0.1]);
     const loss = mixupLoss();
-    const probe = manifoldMixupForward(segments, x, y, { boundaries: [c.boundary], rng: rng() });
+    const probe = manifoldMixupForward(segments, x, y, { alpha: 1, boundaries: [c.boundary], rng: rng() });
     expect(values((probe.targets as MixupTargets).yj)).toEqual(c.perm.map((p) => c.y[p]));
     expectClose(values(probe.predictions), flat(c.logits), 1e-4, 1e-5);
     disposeResult(probe);
     const f = () => {
-      const out = manifoldMixupForward(segments, x, y, { boundaries: [c.boundary], rng: rng() });
+      const out = manifoldMixupForward(segments, x, y, { alpha: 1, boundaries: [c.boundary], rng: rng() });
       return loss(out.targets, out.predictions);
     };
     const { value, grads } = tf.variableGrads(f, [w1, b1, w2]);
@@ -156,7 +157,7 @@ describe('manifoldMixupForward', () => {
     expectClose(values(grads[b1.name]!), flat(c.gradB1), 1e-4, 1e-6);
     expectClose(values(grads[w2.name]!), flat(c.gradW2), 1e-4, 1e-6);
     const gx = tf.grad((xx: tf.Tensor) => {
-      const out = manifoldMixupForward(segments, xx, y, { boundaries: [c.boundary], rng: rng() });
+      const out = manifoldMixupForward(segments, xx, y, { alpha: 1, boundaries: [c.boundary], rng: rng() });
       return loss(out.targets, out.predictions);
     })(x);
     expectClose(values(gx), flat(c.gradX), 1e-4, 1e-6);
@@ -269,7 +270,7 @@ describe('manifoldMixupForward', () => {
       /manifoldMixupForward: segment 0 must return one tf.Tensor/,
     );
     expect(() => manifoldMixupForward(powers, xs, ys, { training: 'yes' as unknown as boolean })).toThrow(/manifoldMixupForward: training must be a boolean, got 'yes'/);
-    expect(() => manifoldMixupForward(powers, xs, ys, { rng: scriptedRng([2]) })).toThrow(/manifoldMixupForward: rng.uniform\(\) returned 2, expected a number in \[0, 1\)/);
+    expect(() => manifoldMixupForward(powers, xs, ys, { rng: scriptedRng([2]) })).toThrow(/manifoldMixupForward: rng\.random\(\) must be a number in \[0, 1\), got 2\./);
     expect(() => runSegments([() => 1 as unknown as tf.Tensor], xs)).toThrow(/runSegments: segment 0 must return one tf.Tensor, got 1/);
     expect(() => runSegments(powers, [[1, 2]] as unknown as tf.Tensor)).toThrow(/runSegments: xs must be a tf.Tensor \[B, \.\.\.\], got \[\[1,2\]\]/);
     expect(() => runSegments(powers, xs, 1 as unknown as boolean)).toThrow(/runSegments: training must be a boolean, got 1/);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { mixupAccuracy } from '../src/index';
+import { accuracy, mixupAccuracy } from '../src/index';
 import { expectNoLeak } from './helpers';
 
 beforeAll(async () => {
@@ -15,7 +15,11 @@ const scores = () =>
     [1, 0, 0, 2],
   ]);
 
-describe('mixupAccuracy', () => {
+describe('accuracy (also exported as mixupAccuracy)', () => {
+  test('mixupAccuracy is accuracy', () => {
+    expect(mixupAccuracy).toBe(accuracy);
+  });
+
   test('plain labels: ordinary accuracy; soft targets use their argmax', () => {
     const p = scores();
     const y = tf.tensor1d([0, 1, 0, 0], 'int32');
@@ -44,14 +48,18 @@ describe('mixupAccuracy', () => {
     await expectNoLeak(() => mixupAccuracy({ yi, yj: yi, lambda }, p));
     await expectNoLeak(() => mixupAccuracy(yi, p));
     const flatP = tf.tensor1d([1, 2, 3, 4]);
-    expect(() => mixupAccuracy(yi, flatP)).toThrow(/mixupAccuracy: predictions must be a tf.Tensor \[B, K\], got a float32 tensor of shape \[4\]/);
+    expect(() => mixupAccuracy(yi, flatP)).toThrow(/^accuracy: predictions must be a tf.Tensor \[B, K\] with B >= 1, got a float32 tensor of shape \[4\]\.$/);
     const short = tf.tensor1d([0, 1], 'int32');
-    expect(() => mixupAccuracy(short, p)).toThrow(/mixupAccuracy: targets must have 4 rows/);
-    expect(() => mixupAccuracy({ yi, yj: yi, lambda: -0.1 }, p)).toThrow(/mixupAccuracy: targets.lambda must be a number in \[0, 1\]/);
+    expect(() => mixupAccuracy(short, p)).toThrow(/accuracy: targets must have 4 rows/);
+    expect(() => mixupAccuracy({ yi, yj: yi, lambda: -0.1 }, p)).toThrow(/accuracy: targets.lambda must be a number in \[0, 1\]/);
     // Soft targets with another number of classes would give a meaningless argmax.
     const soft5 = tf.ones([4, 5]);
-    expect(() => mixupAccuracy(soft5, p)).toThrow(/mixupAccuracy: soft targets \[B, K\] must have K = 4 columns like the predictions, got shape \[4, 5\]/);
-    expect(() => mixupAccuracy({ yi: soft5, yj: soft5, lambda: 0.5 }, p)).toThrow(/mixupAccuracy: soft targets \[B, K\] must have K = 4/);
-    tf.dispose([p, yi, lambda, flatP, short, soft5]);
+    expect(() => mixupAccuracy(soft5, p)).toThrow(/^accuracy: targets must have 4 columns like the predictions \[B, 4\], got shape \[4, 5\]\.$/);
+    expect(() => mixupAccuracy({ yi: soft5, yj: soft5, lambda: 0.5 }, p)).toThrow(/accuracy: targets.yi must have 4 columns/);
+    // Out-of-range class indices would never be a hit, silently.
+    const bad = tf.tensor1d([0, 1, 4, 0], 'int32');
+    expect(() => accuracy(bad, p)).toThrow(/^accuracy: targets must hold class indices in \[0, 3\], got 4 at index 2\.$/);
+    expect(() => accuracy({ yi, yj: bad, lambda: 0.5 }, p)).toThrow(/^accuracy: targets\.yj must hold class indices in \[0, 3\], got 4 at index 2\.$/);
+    tf.dispose([p, yi, lambda, flatP, short, soft5, bad]);
   });
 });
