@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Builds data/: a class-balanced CIFAR-10 subset, copied byte for byte from a JPEG pack of CIFAR-10.
+
+The source pack (SRC_DIR) holds, per split, `<split>_jpeg.bin` (JPEG files back to back),
+`<split>_offsets.u32` (little-endian uint32 start offsets, one more than images) and `<split>_labels.u8`
+(one byte per image, CIFAR-10 class order), with the official train/test membership.
+Selection: the first 1,000 images of each class of the training split and the first 250 of each class
+of the test split, in the pack's order, which they keep. JPEG bytes are copied, never re-encoded.
+
+Writes data/{train,test}_{jpeg.bin,offsets.u32,labels.u8}, data/manifest.json (counts, sizes, SHA-256
+of every file, class names, provenance) and src/manifest.ts (the same facts for the package's code).
+Usage: /usr/bin/python3 scripts/make-subset.py SRC_DIR   (Debian's python3 with python3-pil)
+"""
+import hashlib, io, json, os, struct, sys
+from array import array
+from PIL import Image
+
+PER_CLASS = {'train': 1000, 'test': 250}
+CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']
+
+if len(sys.argv) != 2:
+    sys.exit('usage: make-subset.py SRC_DIR  (a CIFAR-10 JPEG pack: {train,test}_jpeg.bin, _offsets.u32, _labels.u8)')
+src = sys.argv[1]
+pkg = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+out = os.path.join(pkg, 'data')
+os.makedirs(out, exist_ok=True)
+sha256 = lambda b: hashlib.sha256(b).hexdigest()
+
+
+def read_pack(split):
+    names = [split + s for s in ('_jpeg.bin', '_offsets.u32', '_labels.u8')]
+    blob, raw_offs, labels = (open(os.path.join(src, n), 'rb').read() for n in names)
+    offs = array('I')
+    offs.frombytes(raw_offs)
+    if sys.byteorder != 'little':
+        offs.byteswap()
+    assert len(offs) == len(labels) + 1 and offs[0] == 0 and offs[-1] == len(blob), split
+    return blob, offs, labels, {n: sha256(b) for n, b in zip(names, (blob, raw_offs, labels))}
+
+
+def subset(split):
+    blob, offs, labels, source_sha = read_pack(split)
+    per = PER_CLASS[split]
+    taken = [0] * len(CLASSES)
+    picked = []
+    for i, lab in enumerate(labels):
+        assert lab < len(CLASSES), (split, i, lab)
+        if taken[lab] < per:
+            taken[lab] += 1
+            picked.append(i)
+    assert taken == [per] * len(CLASSES), (split, taken)
+    jpegs, starts = [], [0]
+    for i in picked:
+        jpeg = blob[offs[i]:offs[i + 1]]
+        im = Image.open(io.BytesIO(jpeg))
+        # The consumer decodes to 32x32x3; refuse anything else here rather than ship it.
+        assert im.format == 'JPEG' and im.size == (32, 32) and im.mode == 'RGB', (split, i, im.format, im.size, im.mode)
+        jpegs.append(jpeg)
+        starts.append(starts[-1] + len(jpeg))
+    files = {
+        split + '_jpeg.bin': b''.join(jpegs),
+        split + '_offsets.u32': struct.pack('<%dI' % len(starts), *starts),
+        split + '_labels.u8': bytes(labels[i] for i in picked),
+    }
+    provenance = {'sourceFiles': source_sha, 'sourceCount': len(labels), 'sourceIndexFirst': picked[0], 'sourceIndexLast': picked[-1],
+                  'sourceIndicesSha256': sha256(struct.pack('<%dI' % len(picked), *picked))}
+    return files, len(picked), provenance
+
+
+files, counts, provenance = {}, {}, {}
+for split in ('train', 'test'):
+    f, counts[split], provenance[split] = subset(split)
+    files.update(f)
+for name, data in files.items():
+    with open(os.path.join(out, name), 'wb') as fh:
+        fh.write(data)
+
+split_files = {s: {'jpeg': s + '_jpeg.bin', 'offsets': s + '_offsets.u32', 'labels': s + '_labels.u8'} for s in ('train', 'test')}
+manifest = {
+    'name': 'cifar10-subset',
+    'format': 'jpeg-pack',
+    'height': 32, 'width': 32, 'channels': 3,
+    'counts': counts,
+    'perClass': PER_CLASS,
+    'classNames': CLASSES,
+    'files': split_files,
+    'bytes': {n: len(d) for n, d in files.items()},
+    'sha256': {n: sha256(d) for n, d in files.items()},
+    'provenance': {
+        'dataset': 'CIFAR-10 (Krizhevsky, 2009), https://www.cs.toronto.edu/~kriz/cifar.html',
+        'copy': 'a public mirror storing every CIFAR-10 image as a JPEG of quality 75; its bytes are copied unchanged',
+        'selection': 'the first %d images of each class of the official training split and the first %d of each class of the '
+                     'official test split, in the source pack order (a fixed shuffle within each split), which they keep'
+                     % (PER_CLASS['train'], PER_CLASS['test']),
+        'generator': 'scripts/make-subset.py',
+        **provenance,
+    },
+}
+with open(os.path.join(out, 'manifest.json'), 'w') as fh:
+    json.dump(manifest, fh, indent=2)
+    fh.write('\n')
+
+ts = json.dumps({k: manifest[k] for k in ('counts', 'classNames', 'files', 'bytes', 'sha256')}, indent=2)
+with open(os.path.join(pkg, 'src', 'manifest.ts'), 'w') as fh:
+    fh.write('// Generated by scripts/make-subset.py from the files in data/; do not edit.\n')
+    fh.write('/** What data/ holds: counts, class names, file names per split, byte sizes and SHA-256 of every file. */\n')
+    fh.write('export const MANIFEST = %s as const;\n' % ts)
+for name in files:
+    print('%-20s %9d bytes  %s' % (name, len(files[name]), manifest['sha256'][name]))
+print('train', counts['train'], 'test', counts['test'])
