@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './random';
-import { createRng, randomSeed } from './random';
+import { createRng, randomInt, randomSeed } from './random';
 import type { LabeledImages } from './types';
 import { assertInt, assertNumber, describe, fail } from './validate';
 
@@ -266,15 +266,15 @@ export function compileTransform(fn: string, transform: Transform, H: number, W:
       let cw = W;
       for (const step of geometry) {
         if (step.kind === 'horizontalFlip') {
-          if (rng.next() < step.p) win.flip = !win.flip;
+          if (rng.random() < step.p) win.flip = !win.flip;
         } else if (step.kind === 'crop') {
           place(cw, step.top, step.left, step.width);
           ch = step.height;
           cw = step.width;
         } else if (step.kind === 'randomCrop') {
           // Top first, then left: torchvision's draw order.
-          const t = rng.int(ch - step.height + 1);
-          const l = rng.int(cw - step.width + 1);
+          const t = randomInt(rng, ch - step.height + 1);
+          const l = randomInt(rng, cw - step.width + 1);
           place(cw, t, l, step.width);
           ch = step.height;
           cw = step.width;

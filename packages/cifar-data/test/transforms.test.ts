@@ -96,7 +96,8 @@ describe('transforms against direct indexing', () => {
 
   it('randomCrop stays inside the image, reaches every offset 0..8, and is reproducible from the seed', () => {
     const offsets = new Set<string>();
-    for (let seed = 0; seed < 400; seed++) {
+    // 1000 seeds leave one of 81 equally likely offsets unseen with probability about 81 * (80/81)^1000 = 3e-4.
+    for (let seed = 0; seed < 1000; seed++) {
       const { shape, values } = run(four, randomCrop(24), [2], seed);
       expect(shape).toEqual([1, 24, 24, 3]);
       // Find the window among all 81 legal offsets that equals the output exactly; there must be one.
