@@ -1,3 +1,5 @@
+import { assertInt, assertMd5, assertObject, assertOneOf, assertPlainFileName, assertPositiveInt, fail } from './validate';
+
 /**
  * The official CIFAR binary layouts (https://www.cs.toronto.edu/~kriz/cifar.html): which archive,
  * which members, how many records each, and how a record is laid out.
@@ -108,41 +110,33 @@ export function expectedFileSize(spec: DatasetSpec, file: string): number | unde
 /** Upper bound for a names file; anything larger is not a label list. */
 export const MAX_NAMES_BYTES = 64 * 1024;
 
-const SAFE_NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]+$/;
-
 /**
  * Checks a user-supplied spec. File and folder names must be plain names (no separators, not `.` or
  * `..`): they become paths in the cache, so they must not be able to point anywhere else.
  */
 export function assertSpec(fn: string, spec: unknown): asserts spec is DatasetSpec {
-  const bad = (what: string, got: unknown, allowed: string): never => {
-    throw new Error(`${fn}: spec.${what} must be ${allowed}, got ${JSON.stringify(got)}.`);
-  };
-  if (typeof spec !== 'object' || spec === null) throw new Error(`${fn}: spec must be a DatasetSpec such as CIFAR10_SPEC, got ${String(spec)}.`);
-  const s = spec as DatasetSpec;
-  for (const key of ['id', 'folder', 'archiveName', 'namesFile'] as const) {
-    if (typeof s[key] !== 'string' || !SAFE_NAME.test(s[key])) bad(key, s[key], 'a plain file name (letters, digits, . _ -)');
-  }
-  if (s.coarseNamesFile !== undefined && !SAFE_NAME.test(s.coarseNamesFile)) bad('coarseNamesFile', s.coarseNamesFile, 'a plain file name');
-  for (const key of ['title', 'url'] as const) if (typeof s[key] !== 'string') bad(key, s[key], 'a string');
-  if (typeof s.md5 !== 'string' || !/^[0-9a-f]{32}$/i.test(s.md5)) bad('md5', s.md5, 'an MD5 digest of 32 hex digits');
-  if (!Number.isInteger(s.size) || s.size < 1) bad('size', s.size, 'a positive integer');
-  if (s.labelBytes !== 1 && s.labelBytes !== 2) bad('labelBytes', s.labelBytes, '1 or 2');
-  if (!Number.isInteger(s.classes) || s.classes < 1 || s.classes > 256) bad('classes', s.classes, 'an integer in [1, 256]');
+  assertObject(fn, 'spec', spec, 'a DatasetSpec such as CIFAR10_SPEC');
+  const s = spec as unknown as DatasetSpec;
+  for (const key of ['id', 'folder', 'archiveName', 'namesFile'] as const) assertPlainFileName(fn, `spec.${key}`, s[key]);
+  if (s.coarseNamesFile !== undefined) assertPlainFileName(fn, 'spec.coarseNamesFile', s.coarseNamesFile);
+  for (const key of ['title', 'url'] as const) if (typeof s[key] !== 'string') fail(fn, `spec.${key}`, s[key], 'a string');
+  assertMd5(fn, 'spec.md5', s.md5);
+  assertPositiveInt(fn, 'spec.size', s.size);
+  assertOneOf(fn, 'spec.labelBytes', s.labelBytes, [1, 2]);
+  assertInt(fn, 'spec.classes', s.classes, 1, 256);
   if (s.labelBytes === 2 && (s.coarseClasses === undefined || s.coarseNamesFile === undefined)) {
-    bad('coarseClasses', s.coarseClasses, 'set (with coarseNamesFile) when labelBytes is 2');
+    fail(fn, 'spec.coarseClasses', s.coarseClasses, 'set (with coarseNamesFile) when labelBytes is 2');
   }
-  if (s.coarseClasses !== undefined && (!Number.isInteger(s.coarseClasses) || s.coarseClasses < 1 || s.coarseClasses > 256)) {
-    bad('coarseClasses', s.coarseClasses, 'an integer in [1, 256]');
-  }
+  if (s.coarseClasses !== undefined) assertInt(fn, 'spec.coarseClasses', s.coarseClasses, 1, 256);
   for (const split of ['train', 'test'] as const) {
     const batches = s[split];
-    if (!Array.isArray(batches) || batches.length === 0) bad(split, batches, 'a non-empty array of { file, records }');
+    if (!Array.isArray(batches) || batches.length === 0) fail(fn, `spec.${split}`, batches, 'a non-empty array of { file, records }');
     batches.forEach((b, i) => {
-      if (typeof b?.file !== 'string' || !SAFE_NAME.test(b.file)) bad(`${split}[${i}].file`, b?.file, 'a plain file name');
-      if (!Number.isInteger(b.records) || b.records < 1) bad(`${split}[${i}].records`, b.records, 'a positive integer');
+      assertObject(fn, `spec.${split}[${i}]`, b, 'an object { file, records }');
+      assertPlainFileName(fn, `spec.${split}[${i}].file`, b.file);
+      assertPositiveInt(fn, `spec.${split}[${i}].records`, b.records);
     });
   }
   const files = memberFiles(s);
-  if (new Set(files).size !== files.length) bad('files', files, 'distinct file names');
+  if (new Set(files).size !== files.length) fail(fn, 'spec (its file names)', files, 'distinct file names');
 }

@@ -3,7 +3,7 @@ import { createRng, deriveSeed, randomSeed, shuffleInPlace } from './random';
 import type { CompiledTransform, Transform } from './transforms';
 import { assertLabeledImages, compileTransform, compose, writeBatch } from './transforms';
 import type { CifarBatch, LabeledImages } from './types';
-import { assertBoolean, assertInt, fail } from './validate';
+import { assertBoolean, assertInt, assertOneOf, fail } from './validate';
 
 /** Options of {@link dataLoader} (PyTorch's `DataLoader` arguments, plus the per-image transform). */
 export interface DataLoaderOptions {
@@ -122,7 +122,7 @@ export function toTfDataset(loader: Iterable<CifarBatch>, { labels = 'int32', nu
   if (loader === null || typeof loader !== 'object' || typeof (loader as Iterable<CifarBatch>)[Symbol.iterator] !== 'function') {
     fail(fn, 'loader', loader, 'an iterable of { xs, ys } batches, e.g. from dataLoader');
   }
-  if (labels !== 'int32' && labels !== 'float32' && labels !== 'oneHot') fail(fn, 'options.labels', labels, "'int32', 'float32' or 'oneHot'");
+  assertOneOf(fn, 'options.labels', labels, ['int32', 'float32', 'oneHot']);
   if (labels === 'oneHot') assertInt(fn, 'options.numClasses', numClasses, 1);
   function* convert(): Generator<TfBatch> {
     for (const { xs, ys } of loader) {

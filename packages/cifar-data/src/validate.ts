@@ -28,6 +28,31 @@ export function assertInt(fn: string, name: string, value: unknown, min: number,
   }
 }
 
+/** Throws unless `value` is an integer >= 1. */
+export function assertPositiveInt(fn: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(fn, name, value, 'a positive integer');
+}
+
+/** Throws unless `value` is one of `allowed`. */
+export function assertOneOf<T extends string | number>(fn: string, name: string, value: unknown, allowed: readonly T[]): asserts value is T {
+  if (!(allowed as readonly unknown[]).includes(value)) fail(fn, name, value, `one of ${allowed.map((a) => describe(a)).join(', ')}`);
+}
+
+/** Throws unless `value` is a string that is a plain file name: letters, digits, `.`, `_`, `-`, and not `.` or `..`. */
+export function assertPlainFileName(fn: string, name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || !/^(?!\.{1,2}$)[A-Za-z0-9._-]+$/.test(value)) fail(fn, name, value, 'a plain file name (letters, digits, . _ -)');
+}
+
+/** Throws unless `value` is a lowercase or uppercase hex SHA-256 digest (64 hex digits). */
+export function assertSha256(fn: string, name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || !/^[0-9a-f]{64}$/i.test(value)) fail(fn, name, value, 'a SHA-256 digest of 64 hex digits');
+}
+
+/** Throws unless `value` is a non-null object (not an array). */
+export function assertObject(fn: string, name: string, value: unknown, allowed: string): asserts value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(fn, name, value, allowed);
+}
+
 /** Throws unless `value` is a finite number in `[min, max]`. */
 export function assertNumber(fn: string, name: string, value: unknown, min: number, max: number): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {

@@ -26,7 +26,7 @@ describe('load option validation', () => {
     await expect(loadCifar({ ...CIFAR10_SPEC, train: [{ file: 'a/b.bin', records: 1 }] })).rejects.toThrow(/spec\.train\[0\]\.file must be a plain file name/);
     await expect(loadCifar({ ...CIFAR10_SPEC, test: [{ file: '..', records: 1 }] })).rejects.toThrow(/spec\.test\[0\]\.file/);
     await expect(loadCifar({ ...CIFAR10_SPEC, test: [{ file: 'x.bin', records: 0 }] })).rejects.toThrow(/spec\.test\[0\]\.records must be a positive integer/);
-    await expect(loadCifar({ ...CIFAR10_SPEC, md5: 'not-an-md5' })).rejects.toThrow(/loadCifar: spec\.md5 must be an MD5 digest of 32 hex digits, got "not-an-md5"/);
+    await expect(loadCifar({ ...CIFAR10_SPEC, md5: 'not-an-md5' })).rejects.toThrow(/loadCifar: spec\.md5 must be an MD5 digest of 32 hex digits, got 'not-an-md5'\./);
     await expect(loadCifar({ ...CIFAR100_SPEC, coarseClasses: 0 })).rejects.toThrow(/loadCifar: spec\.coarseClasses must be an integer in \[1, 256\], got 0/);
   });
 
