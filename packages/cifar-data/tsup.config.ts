@@ -7,8 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
-  // loadCifar10Sample finds data/ through __dirname; the shim defines it in the ESM build too.
-  shims: true,
   // tfjs is a peer: bundling it would give the user a second copy with its own layer registry.
   external: [/^@tensorflow\//],
 });

@@ -1,11 +1,12 @@
+import { centerCrop, compose, dataLoader, loadCifar10, randomCrop, randomHorizontalFlip, shiftedCrops } from '@aa/cifar-data';
+import { cifar10Subset } from '@aa/cifar10-subset';
 import * as tf from '@tensorflow/tfjs';
-import { centerCrop, compose, dataLoader, loadCifar10Sample, randomCrop, randomHorizontalFlip, shiftedCrops } from '@aa/cifar-data';
 
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
-  // The shipped sample (1,000 + 500 images) works offline; for all 60,000 images use
-  // `await loadCifar10()`, which downloads, verifies and caches the official archive once.
-  const data = await loadCifar10Sample();
+  // The class-balanced subset of @aa/cifar10-subset (10,000 + 2,500 images) works offline; for all
+  // 60,000 images use `await loadCifar10()`, which downloads, verifies and caches the official archive once.
+  const data = await loadCifar10({ pack: cifar10Subset });
   console.log(`train: ${data.train.count} images, test: ${data.test.count} images`);
   console.log(`classes: ${data.classNames.join(', ')}`);
 

@@ -1,6 +1,6 @@
 /**
- * @aa/cifar-data: CIFAR-10 and CIFAR-100 for TensorFlow.js in Node — downloaded, verified, parsed
- * into NHWC uint8, augmented and batched per batch.
+ * @aa/cifar-data: CIFAR-10 and CIFAR-100 for TensorFlow.js in Node — downloaded (or read from a
+ * verified JPEG pack such as `@aa/cifar10-subset`), parsed into NHWC uint8, augmented and batched.
  */
 export type {
   CifarBatch,
@@ -15,7 +15,7 @@ export type {
 export type { LoadOptions } from './load';
 export { loadCifar, loadCifar10, loadCifar100, defaultCacheDir } from './load';
 export type { DownloadProgress } from './progress';
-export { loadCifar10Sample, CIFAR10_SAMPLE_SPEC } from './sample';
+export type { JpegPackSource, JpegPackSplitFiles } from './pack';
 export { CIFAR10_SPEC, CIFAR100_SPEC } from './formats';
 export type { DatasetSpec, BatchFileSpec } from './formats';
 export type { Transform, TransformStep, CropSize, FlipOptions, NormalizeOptions, TransformImagesOptions } from './transforms';

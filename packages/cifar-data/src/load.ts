@@ -7,17 +7,26 @@ import { exists, isCompleteFolder, readFolder, removeLeftovers, resolveDataDir, 
 import type { DatasetSpec } from './formats';
 import { CIFAR100_SPEC, CIFAR10_SPEC, assertSpec } from './formats';
 import { withLock } from './lock';
+import type { JpegPackSource } from './pack';
+import { assertJpegPackSource } from './pack';
 import type { ParsedDataset } from './parse';
 import { parseDataset } from './parse';
+import { readJpegPack } from './readPack';
 import type { DownloadProgress } from './progress';
 import type { Cifar100Data, Cifar100Split, Cifar10Data, CifarData, DataSource } from './types';
-import { assertBoolean, assertInt, assertMd5, assertOptionalFunction, assertOptions, assertString } from './validate';
+import { assertBoolean, assertInt, assertMd5, assertOptionalFunction, assertOptions, assertString, fail } from './validate';
 
 /**
  * Where to find CIFAR and, failing that, how to download it. Sources are tried in this order:
- * `dataDir`, `archive`, the cache, a download into the cache.
+ * `dataDir`, `archive`, the cache, a download into the cache; `pack` is used alone.
  */
 export interface LoadOptions {
+  /**
+   * A JPEG pack to load instead of the official files, e.g. `cifar10Subset` from `@aa/cifar10-subset`
+   * (10,000 + 2,500 images, offline). Every file's size and SHA-256 are checked before decoding.
+   * Not combinable with `dataDir` or `archive`; the cache and download options do not apply to it.
+   */
+  pack?: JpegPackSource;
   /** An extracted folder: the archive's top folder (e.g. `cifar-10-batches-bin`) or its parent. Used as is, never written to. */
   dataDir?: string;
   /** A local archive (`.tar.gz` or `.tar`) in the official binary layout. Read in memory, not unpacked; its MD5 is not checked (rebuilt archives differ), its members are. */
@@ -51,6 +60,7 @@ export interface LoadOptions {
 const OPTION_NAMES: readonly string[] = [
   'dataDir',
   'archive',
+  'pack',
   'cacheDir',
   'download',
   'url',
@@ -83,6 +93,12 @@ function validate(fn: string, options: LoadOptions): void {
   for (const key of ['dataDir', 'archive', 'cacheDir', 'url'] as const) {
     if (options[key] !== undefined) assertString(fn, `options.${key}`, options[key]);
   }
+  if (options.pack !== undefined) {
+    assertJpegPackSource(fn, 'options.pack', options.pack);
+    for (const key of ['dataDir', 'archive'] as const) {
+      if (options[key] !== undefined) fail(fn, `options.${key}`, options[key], 'undefined when options.pack is given (pass one source)');
+    }
+  }
   if (options.md5 !== undefined) assertMd5(fn, 'options.md5', options.md5);
   if (options.size !== undefined) assertInt(fn, 'options.size', options.size, 1);
   if (options.retries !== undefined) assertInt(fn, 'options.retries', options.retries, 0, 100);
@@ -95,10 +111,33 @@ function validate(fn: string, options: LoadOptions): void {
   assertOptionalFunction(fn, 'options.onProgress', options.onProgress);
 }
 
+/** Runs `parse`, appending `hint` (what to delete to recover) to any error it throws. */
+function withHint<T>(parse: () => T, hint: string): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new Error(`${(err as Error).message} ${hint}`, { cause: err });
+  }
+}
+
+/**
+ * Reads the cache's unpacked folder. It was written whole and verified, so a bad byte in it now means
+ * it was damaged since; the error says to delete it, after which the next load rebuilds it from the
+ * cached archive (or downloads the archive again).
+ */
+async function readCachedFolder(fn: string, spec: DatasetSpec, folder: string): Promise<ParsedDataset> {
+  const hint = `Delete ${folder} to rebuild it from the cached archive (or download it again).`;
+  const files = await readFolder(fn, spec, folder).catch((err: unknown) => {
+    throw new Error(`${(err as Error).message} ${hint}`, { cause: err });
+  });
+  return withHint(() => parseDataset(fn, spec, files, `folder ${folder}`), hint);
+}
+
 /** Resolves a source for `spec` (see {@link LoadOptions}) and parses it. */
 export async function loadDataset(fn: string, spec: DatasetSpec, options: LoadOptions): Promise<{ parsed: ParsedDataset; source: DataSource }> {
   validate(fn, options);
   const {
+    pack,
     dataDir,
     archive,
     cacheDir = defaultCacheDir(),
@@ -115,6 +154,7 @@ export async function loadDataset(fn: string, spec: DatasetSpec, options: LoadOp
     staleLockMs = 60_000,
   } = options;
 
+  if (pack !== undefined) return { parsed: await readJpegPack(fn, spec, pack), source: { kind: 'pack', path: pack.dir } };
   if (dataDir !== undefined) {
     const dir = await resolveDataDir(fn, spec, dataDir);
     return { parsed: parseDataset(fn, spec, await readFolder(fn, spec, dir), `folder ${dir}`), source: { kind: 'dataDir', path: dir } };
@@ -130,7 +170,7 @@ export async function loadDataset(fn: string, spec: DatasetSpec, options: LoadOp
   const archivePath = path.join(root, spec.archiveName);
   // Fast path without the lock: a folder in the cache only ever appears complete (atomic rename).
   if (await isCompleteFolder(spec, folder)) {
-    return { parsed: parseDataset(fn, spec, await readFolder(fn, spec, folder), `folder ${folder}`), source: { kind: 'cache', path: folder } };
+    return { parsed: await readCachedFolder(fn, spec, folder), source: { kind: 'cache', path: folder } };
   }
   await fs.mkdir(root, { recursive: true });
   const hint =
@@ -144,7 +184,7 @@ export async function loadDataset(fn: string, spec: DatasetSpec, options: LoadOp
       await removeLeftovers(spec, root);
       // Another process may have filled the cache while this one waited for the lock.
       if (await isCompleteFolder(spec, folder)) {
-        return { parsed: parseDataset(fn, spec, await readFolder(fn, spec, folder), `folder ${folder}`), source: { kind: 'cache', path: folder } };
+        return { parsed: await readCachedFolder(fn, spec, folder), source: { kind: 'cache', path: folder } };
       }
       // A folder that exists but is incomplete was damaged after it was written; rebuild it.
       await fs.rm(folder, { recursive: true, force: true });
@@ -163,10 +203,11 @@ export async function loadDataset(fn: string, spec: DatasetSpec, options: LoadOp
         });
         kind = 'download';
       }
+      const deleteHint = `Delete ${archivePath} to download it again.`;
       const members = await readArchiveMembers(fn, spec, archivePath).catch((err: unknown) => {
-        throw new Error(`${(err as Error).message} Delete ${archivePath} to download it again.`, { cause: err });
+        throw new Error(`${(err as Error).message} ${deleteHint}`, { cause: err });
       });
-      const parsed = parseDataset(fn, spec, members, `archive ${archivePath}`);
+      const parsed = withHint(() => parseDataset(fn, spec, members, `archive ${archivePath}`), deleteHint);
       await writeFolderAtomically(spec, root, members);
       return { parsed, source: { kind, path: archivePath } };
     },
@@ -188,8 +229,10 @@ export async function loadCifar(spec: DatasetSpec, options: LoadOptions = {}): P
 /**
  * Loads CIFAR-10 (the chapter's `torchvision.datasets.CIFAR10`): 50,000 training and 10,000 test
  * images as NHWC uint8 `[N, 32, 32, 3]`, labels 0..9 and the class names. Sources, in order:
- * `options.dataDir`, `options.archive`, the cache, a verified download into the cache.
+ * `options.dataDir`, `options.archive`, the cache, a verified download into the cache; or, alone,
+ * `options.pack`, e.g. the 10,000 + 2,500-image subset of `@aa/cifar10-subset` for offline runs.
  * @example const { train, test, classNames } = await loadCifar10();
+ * @example const subset = await loadCifar10({ pack: cifar10Subset }); // from '@aa/cifar10-subset'
  */
 export async function loadCifar10(options: LoadOptions = {}): Promise<Cifar10Data> {
   const { parsed, source } = await loadDataset('loadCifar10', CIFAR10_SPEC, options);

@@ -36,8 +36,11 @@ export interface Cifar100Split extends CifarSplit {
 
 /** Where a dataset was read from. */
 export interface DataSource {
-  /** `dataDir`: an extracted folder you named; `archive`: an archive you named; `cache`: the cache; `download`: downloaded now; `sample`: the shipped sample. */
-  readonly kind: 'dataDir' | 'archive' | 'cache' | 'download' | 'sample';
+  /**
+   * `dataDir`: an extracted folder you named; `archive`: an archive you named; `pack`: a JPEG pack you
+   * passed (e.g. `@aa/cifar10-subset`); `cache`: the cache; `download`: downloaded now.
+   */
+  readonly kind: 'dataDir' | 'archive' | 'pack' | 'cache' | 'download';
   /** The folder or archive that was read. */
   readonly path: string;
 }
