@@ -1,11 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { ReZero } from './rezero';
+import type { SeedSequence } from './seeds';
+import { torchBatchNorm, torchKernelInitializer } from './torchInit';
 import {
   assertActivation,
   assertBoolean,
   assertFiniteNumber,
   assertOptionalName,
+  assertOptionalSeed,
+  fail,
   shapeText,
   type Activation,
 } from './validate';
@@ -26,6 +30,11 @@ export interface DownsampleInfo {
   path: 'branch' | 'shortcut';
   /** A layer name for the downsampler, derived from the block's `name` (undefined when the block has none). */
   name: string | undefined;
+  /**
+   * A seed for any initializer the downsampler creates, derived from the block's `seed`
+   * (undefined when the block is unseeded), so a downsampler with weights stays reproducible.
+   */
+  seed: number | undefined;
 }
 
 /**
@@ -51,20 +60,6 @@ export function namer(name: string | undefined): (suffix: string) => string | un
 }
 
 /**
- * PyTorch's default weight initialisation for `Conv2d` and `Linear` (kaiming-uniform with a = √5,
- * i.e. U(±1/√fanIn)), so the networks start where the chapter's do.
- */
-export function torchKernelInitializer(): ReturnType<typeof tf.initializers.zeros> {
-  return tf.initializers.varianceScaling({ scale: 1 / 3, mode: 'fanIn', distribution: 'uniform' });
-}
-
-/** PyTorch's default bias initialisation for a layer with `fanIn` inputs: U(±1/√fanIn). */
-export function torchBiasInitializer(fanIn: number): ReturnType<typeof tf.initializers.zeros> {
-  const bound = 1 / Math.sqrt(fanIn);
-  return tf.initializers.randomUniform({ minval: -bound, maxval: bound });
-}
-
-/**
  * A bias-free k×k convolution with PyTorch's symmetric zero padding `(k-1)/2` (k odd).
  * Stride 1 uses tfjs `'same'`, which pads symmetrically for odd k. A stride > 1 pads explicitly and
  * convolves `'valid'`: tfjs `'same'` would pad 0 before / 1 after on even sizes, shifting the grid
@@ -76,6 +71,7 @@ export function conv(
   kernelSize: number,
   stride: number,
   name: string | undefined,
+  seed: number | undefined,
 ): tf.SymbolicTensor {
   const pad = (kernelSize - 1) / 2;
   let input = x;
@@ -91,25 +87,22 @@ export function conv(
       strides: stride,
       padding: stride > 1 ? 'valid' : 'same',
       useBias: false,
-      kernelInitializer: torchKernelInitializer(),
+      kernelInitializer: torchKernelInitializer(seed),
       name,
     })
     .apply(input) as tf.SymbolicTensor;
 }
 
 /** A bias-free dense layer with PyTorch's default initialisation. */
-export function dense(x: tf.SymbolicTensor, units: number, name: string | undefined): tf.SymbolicTensor {
+export function dense(x: tf.SymbolicTensor, units: number, name: string | undefined, seed: number | undefined): tf.SymbolicTensor {
   return tf.layers
-    .dense({ units, useBias: false, kernelInitializer: torchKernelInitializer(), name })
+    .dense({ units, useBias: false, kernelInitializer: torchKernelInitializer(seed), name })
     .apply(x) as tf.SymbolicTensor;
 }
 
-/**
- * BatchNorm over the last axis with PyTorch's settings: epsilon 1e-5 and running averages with
- * PyTorch momentum 0.1, which is tfjs/Keras momentum 0.9 (the weight of the old value).
- */
+/** BatchNorm over the last axis with PyTorch's settings (see {@link torchBatchNorm}). */
 export function batchNorm(x: tf.SymbolicTensor, name: string | undefined): tf.SymbolicTensor {
-  return tf.layers.batchNormalization({ axis: -1, momentum: 0.9, epsilon: 1e-5, name }).apply(x) as tf.SymbolicTensor;
+  return torchBatchNorm({ name }).apply(x) as tf.SymbolicTensor;
 }
 
 /** An activation layer. */
@@ -123,9 +116,7 @@ export function activate(x: tf.SymbolicTensor, activation: Activation, name: str
  */
 export function runDownsample(fn: string, downsample: Downsample, x: tf.SymbolicTensor, info: DownsampleInfo): tf.SymbolicTensor {
   const y = downsample(x, info);
-  if (!(y instanceof tf.SymbolicTensor)) {
-    throw new Error(`${fn}: downsample must return a tf.SymbolicTensor (the result of a layer's apply), got ${typeof y}.`);
-  }
+  if (!(y instanceof tf.SymbolicTensor)) fail(fn, "downsample's result", y, "a tf.SymbolicTensor (the result of a layer's apply)");
   const expected = x.shape.map((n, axis) =>
     axis === 1 || axis === 2 ? (n === null ? null : Math.ceil(n / info.stride)) : n,
   );
@@ -152,15 +143,16 @@ export function convShortcut(
   stride: number,
   downsample: Downsample | undefined,
   name: (suffix: string) => string | undefined,
+  nextSeed: SeedSequence,
 ): tf.SymbolicTensor {
   if (inChannels === channels && stride === 1) return x;
   let s = x;
   let convStride = stride;
   if (downsample !== undefined && stride > 1) {
-    s = runDownsample(fn, downsample, x, { channels: inChannels, stride, path: 'shortcut', name: name('proj_down') });
+    s = runDownsample(fn, downsample, x, { channels: inChannels, stride, path: 'shortcut', name: name('proj_down'), seed: nextSeed() });
     convStride = 1;
   }
-  s = conv(s, channels, 1, convStride, name('proj_conv'));
+  s = conv(s, channels, 1, convStride, name('proj_conv'), nextSeed());
   return batchNorm(s, name('proj_bn'));
 }
 
@@ -189,14 +181,23 @@ export interface CommonBlockOptions {
   initialAlpha?: number;
   /** Prefix of the created layers' names (`${name}_conv1`, `${name}_bn1`, ...). Default: tfjs' automatic names. */
   name?: string;
+  /**
+   * Seed of the block's weight initialisation (a uint32): every initializer gets a distinct seed
+   * derived from it, so the same seed gives bit-identical initial weights. Default: unseeded.
+   */
+  seed?: number;
 }
 
 /** Validates and fills in the shared options. */
-export function resolveCommon(fn: string, options: CommonBlockOptions): CombineOptions & { name: string | undefined } {
-  const { activation = 'relu', rezero = true, initialAlpha = 0, name } = options;
+export function resolveCommon(
+  fn: string,
+  options: CommonBlockOptions,
+): CombineOptions & { name: string | undefined; seed: number | undefined } {
+  const { activation = 'relu', rezero = true, initialAlpha = 0, name, seed } = options;
   assertActivation(fn, 'activation', activation);
   assertBoolean(fn, 'rezero', rezero);
   assertFiniteNumber(fn, 'initialAlpha', initialAlpha);
   assertOptionalName(fn, 'name', name);
-  return { activation, rezero, initialAlpha, name };
+  assertOptionalSeed(fn, 'seed', seed);
+  return { activation, rezero, initialAlpha, name, seed };
 }

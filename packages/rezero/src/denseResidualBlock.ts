@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 
 import { activate, batchNorm, combine, dense, namer, resolveCommon, type CommonBlockOptions } from './blockParts';
+import { seedSequence } from './seeds';
 import { assertOptions, assertPositiveInt, assertSymbolicInput } from './validate';
 
 /** Options of {@link denseResidualBlock}. */
@@ -16,6 +17,7 @@ const OPTION_KEYS = Object.keys({
   rezero: true,
   initialAlpha: true,
   name: true,
+  seed: true,
 } satisfies Record<keyof DenseResidualBlockOptions, true>);
 
 /**
@@ -40,16 +42,17 @@ export function denseResidualBlock(input: tf.SymbolicTensor, options: DenseResid
   const common = resolveCommon(fn, options);
   const inUnits = assertSymbolicInput(fn, input, 2, '[B, D]');
   const name = namer(common.name);
+  const nextSeed = seedSequence(common.seed);
 
-  let f = dense(input, units, name('dense1'));
+  let f = dense(input, units, name('dense1'), nextSeed());
   f = batchNorm(f, name('bn1'));
   f = activate(f, common.activation, name('act1'));
-  f = dense(f, units, name('dense2'));
+  f = dense(f, units, name('dense2'), nextSeed());
   f = batchNorm(f, name('bn2'));
 
   let shortcut = input;
   if (inUnits !== units) {
-    shortcut = batchNorm(dense(input, units, name('proj_dense')), name('proj_bn'));
+    shortcut = batchNorm(dense(input, units, name('proj_dense'), nextSeed()), name('proj_bn'));
   }
   return combine(shortcut, f, common, name);
 }

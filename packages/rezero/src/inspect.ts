@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { ReZero } from './rezero';
-import { describe } from './validate';
+import { fail } from './validate';
 
 /**
  * Number of trainable parameters, the figure PyTorch's `sum(p.numel() for p in model.parameters())`
@@ -9,7 +9,7 @@ import { describe } from './validate';
  */
 export function countTrainableParams(model: tf.LayersModel): number {
   if (!(model instanceof tf.LayersModel)) {
-    throw new Error(`countTrainableParams: model must be a tf.LayersModel, got ${describe(model)}.`);
+    fail('countTrainableParams', 'model', model, 'a tf.LayersModel');
   }
   return model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce<number>((p, n) => p * (n ?? 1), 1), 0);
 }
@@ -32,7 +32,7 @@ export interface ReZeroGate {
  */
 export function rezeroGates(model: tf.LayersModel): ReZeroGate[] {
   if (!(model instanceof tf.LayersModel)) {
-    throw new Error(`rezeroGates: model must be a tf.LayersModel, got ${describe(model)}.`);
+    fail('rezeroGates', 'model', model, 'a tf.LayersModel');
   }
   return collectGates(model, '');
 }

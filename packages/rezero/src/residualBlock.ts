@@ -12,6 +12,7 @@ import {
   type CommonBlockOptions,
   type Downsample,
 } from './blockParts';
+import { seedSequence } from './seeds';
 import { assertOddPositiveInt, assertOptionalFunction, assertOptions, assertPositiveInt, assertSymbolicInput } from './validate';
 
 /** Options of {@link residualBlock}. */
@@ -40,6 +41,7 @@ const OPTION_KEYS = Object.keys({
   rezero: true,
   initialAlpha: true,
   name: true,
+  seed: true,
 } satisfies Record<keyof ResidualBlockOptions, true>);
 
 /**
@@ -69,18 +71,19 @@ export function residualBlock(input: tf.SymbolicTensor, options: ResidualBlockOp
   const common = resolveCommon(fn, options);
   const inChannels = assertSymbolicInput(fn, input, 4, '[B, H, W, C]');
   const name = namer(common.name);
+  const nextSeed = seedSequence(common.seed);
 
-  let f = conv(input, channels, kernelSize, 1, name('conv1'));
+  let f = conv(input, channels, kernelSize, 1, name('conv1'), nextSeed());
   f = batchNorm(f, name('bn1'));
   f = activate(f, common.activation, name('act1'));
   let convStride = stride;
   if (downsample !== undefined && stride > 1) {
-    f = runDownsample(fn, downsample, f, { channels, stride, path: 'branch', name: name('down') });
+    f = runDownsample(fn, downsample, f, { channels, stride, path: 'branch', name: name('down'), seed: nextSeed() });
     convStride = 1;
   }
-  f = conv(f, channels, kernelSize, convStride, name('conv2'));
+  f = conv(f, channels, kernelSize, convStride, name('conv2'), nextSeed());
   f = batchNorm(f, name('bn2'));
 
-  const shortcut = convShortcut(fn, input, inChannels, channels, stride, downsample, name);
+  const shortcut = convShortcut(fn, input, inChannels, channels, stride, downsample, name, nextSeed);
   return combine(shortcut, f, common, name);
 }

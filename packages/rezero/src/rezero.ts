@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { assertFiniteNumber, describe } from './validate';
+import { assertFiniteNumber, assertNoMisspeltOptions, fail } from './validate';
 
 /** The base-layer constructor arguments (`name`, `trainable`, ...), without reaching into tfjs-layers' internals. */
 export type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
@@ -18,8 +18,8 @@ type LayerVariable = ReturnType<tf.layers.Layer['addWeight']>;
  */
 export function rezero(shortcut: tf.Tensor, branch: tf.Tensor, alpha: tf.Tensor | number): tf.Tensor {
   const fn = 'rezero';
-  if (!(shortcut instanceof tf.Tensor)) throw new Error(`${fn}: shortcut must be a tf.Tensor, got ${describe(shortcut)}.`);
-  if (!(branch instanceof tf.Tensor)) throw new Error(`${fn}: branch must be a tf.Tensor, got ${describe(branch)}.`);
+  if (!(shortcut instanceof tf.Tensor)) fail(fn, 'shortcut', shortcut, 'a tf.Tensor');
+  if (!(branch instanceof tf.Tensor)) fail(fn, 'branch', branch, 'a tf.Tensor');
   if (!tf.util.arraysEqual(shortcut.shape, branch.shape)) {
     throw new Error(
       `${fn}: shortcut and branch must have the same shape, got [${shortcut.shape.join(', ')}] and [${branch.shape.join(', ')}].`,
@@ -28,7 +28,7 @@ export function rezero(shortcut: tf.Tensor, branch: tf.Tensor, alpha: tf.Tensor 
   if (typeof alpha === 'number') {
     assertFiniteNumber(fn, 'alpha', alpha);
   } else if (!(alpha instanceof tf.Tensor) || alpha.size !== 1) {
-    throw new Error(`${fn}: alpha must be a number or a tf.Tensor with one element, got ${describe(alpha)}.`);
+    fail(fn, 'alpha', alpha, 'a number or a tf.Tensor with one element');
   }
   return tf.tidy(() => {
     // A one-element alpha of any rank broadcasts as a scalar; reshape so it never adds axes.
@@ -36,6 +36,9 @@ export function rezero(shortcut: tf.Tensor, branch: tf.Tensor, alpha: tf.Tensor 
     return tf.add(shortcut, tf.mul(a, branch));
   });
 }
+
+/** The layer's own options (besides tfjs's layer arguments). */
+const REZERO_OPTION_KEYS = ['initialAlpha'];
 
 /** Constructor arguments of {@link ReZero}. */
 export interface ReZeroArgs extends LayerArgs {
@@ -64,6 +67,8 @@ export class ReZero extends tf.layers.Layer {
   private alpha: LayerVariable | null = null;
 
   constructor(args: ReZeroArgs = {}) {
+    // tfjs ignores unknown keys: `initial_alpha` would silently start the gate at 0.
+    assertNoMisspeltOptions('ReZero', args, REZERO_OPTION_KEYS);
     const { initialAlpha = 0, ...layerArgs } = args;
     super(layerArgs);
     assertFiniteNumber('ReZero', 'initialAlpha', initialAlpha);

@@ -160,7 +160,7 @@ describe('residualBlock structure', () => {
     );
     expect(() =>
       residualBlock(input, { channels: 2, stride: 2, downsample: () => 'nope' as unknown as tf.SymbolicTensor }),
-    ).toThrow(/residualBlock: downsample must return a tf.SymbolicTensor/);
+    ).toThrow(/residualBlock: downsample's result must be a tf.SymbolicTensor \(the result of a layer's apply\), got 'nope'\./);
   });
 
   it('accepts every tfjs activation name', () => {
@@ -184,9 +184,13 @@ describe('residualBlock errors', () => {
     [{ channels: 4, downsample: 3 }, /residualBlock: downsample must be a function or undefined, got 3/],
     [{ channels: 4, name: '' }, /residualBlock: name must be a non-empty string or undefined, got ''/],
     // The chapter's spelling `ReZero=False` must not silently build a ReZero block.
-    [{ channels: 4, ReZero: false }, /residualBlock: unknown option 'ReZero'; the options are 'channels', .*'rezero'/],
-    [{ channels: 4, kernel_size: 5, padding: 1 }, /residualBlock: unknown options 'kernel_size', 'padding'; the options are/],
+    [{ channels: 4, ReZero: false }, /residualBlock: option names must be one of 'channels', .*'rezero'.*, got 'ReZero'\./],
+    [{ channels: 4, kernel_size: 5, padding: 1 }, /residualBlock: option names must be one of 'channels', 'kernelSize', .*, got 'kernel_size'\./],
     [{ channels: 4, stride: Number.POSITIVE_INFINITY }, /residualBlock: stride must be a positive integer.*got Infinity/],
+    [{ channels: Number.NaN }, /residualBlock: channels must be a positive integer \(1, 2, 3, \.\.\.\), got NaN\./],
+    [{ channels: 4, initialAlpha: Number.NEGATIVE_INFINITY }, /residualBlock: initialAlpha must be a finite number, got -Infinity\./],
+    [{ channels: 4, seed: -3 }, /residualBlock: seed must be an integer in \[0, 4294967295\] or undefined, got -3\./],
+    [{ channels: [4, Number.NaN] }, /residualBlock: channels must be a positive integer.*got \[4, NaN\]\./],
     [{ channels: tf.layers.dense({ units: 2 }) }, /residualBlock: channels must be a positive integer.*got an instance of Dense/],
   ])('%j', (options, message) => {
     expect(() => residualBlock(input, options as never)).toThrow(message);
@@ -199,8 +203,8 @@ describe('residualBlock errors', () => {
     );
     concrete.dispose();
     expect(() => residualBlock(tf.input({ shape: [4, 2] }), { channels: 2 })).toThrow(
-      /residualBlock: input must have rank 4 \(\[B, H, W, C\]\), got shape \[null, 4, 2\]/,
+      /residualBlock: input must be a tf.SymbolicTensor of shape \[B, H, W, C\] .*, got a SymbolicTensor of shape \[null, 4, 2\]\./,
     );
-    expect(() => residualBlock(input, undefined as never)).toThrow(/residualBlock: options must be an object, got undefined/);
+    expect(() => residualBlock(input, undefined as never)).toThrow(/residualBlock: options must be an object with some of the keys 'channels', .*, got undefined\./);
   });
 });

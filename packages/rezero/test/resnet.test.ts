@@ -240,17 +240,20 @@ describe('resnet as a tfjs model', () => {
   });
 
   it.each([
-    [{ inputShape: [32, 32], classes: 10 }, /resnet: inputShape must be \[H, W, C\].*got \[32,32\]/],
-    [{ inputShape: [32, 32, null], classes: 10 }, /resnet: inputShape must be \[H, W, C\].*got \[32,32,null\]/],
+    [{ inputShape: [32, 32], classes: 10 }, /resnet: inputShape must be \[H, W, C\].*got \[32, 32\]\./],
+    [{ inputShape: [32, 32, null], classes: 10 }, /resnet: inputShape must be \[H, W, C\].*got \[32, 32, null\]\./],
     [{ inputShape: [32, 32, 3], classes: 0 }, /resnet: classes must be a positive integer.*got 0/],
     [{ inputShape: [32, 32, 3], classes: 10, width: 1.5 }, /resnet: width must be a positive integer.*got 1.5/],
     [{ inputShape: [32, 32, 3], classes: 10, blocksPerStage: -1 }, /resnet: blocksPerStage must be an integer >= 0, got -1/],
+    [{ inputShape: [32, 32, 3], classes: 10, initialAlpha: NaN }, /resnet: initialAlpha must be a finite number, got NaN\./],
+    [{ inputShape: [32, 32, 3], classes: 10, seed: 0.5 }, /resnet: seed must be an integer in \[0, 4294967295\] or undefined, got 0\.5\./],
+    [{ inputShape: [32, NaN, 3], classes: 10 }, /resnet: inputShape must be \[H, W, C\].*got \[32, NaN, 3\]\./],
     [{ inputShape: [32, 32, 3], classes: 10, activation: 'leakyRelu' }, /resnet: activation must be a tfjs activation name.*got 'leakyRelu'/],
     [{ inputShape: [32, 32, 3], classes: 10, kernelSize: 2 }, /resnet: kernelSize must be an odd positive integer.*got 2/],
     [{ inputShape: [32, 32, 3], classes: 10, rezero: 'no' }, /resnet: rezero must be true or false, got 'no'/],
     [{ inputShape: [32, 32, 3], classes: 10, downsample: 'blur' }, /resnet: downsample must be a function or undefined, got 'blur'/],
-    [{ inputShape: [32, 32, 3], classes: 10, ReZero: false }, /resnet: unknown option 'ReZero'; the options are 'inputShape', 'classes', .*'rezero'/],
-    [{ inputShape: [32, 32, 3], classes: 10, h: 32 }, /resnet: unknown option 'h'; the options are/],
+    [{ inputShape: [32, 32, 3], classes: 10, ReZero: false }, /resnet: option names must be one of 'inputShape', 'classes', .*'rezero'.*, got 'ReZero'\./],
+    [{ inputShape: [32, 32, 3], classes: 10, h: 32 }, /resnet: option names must be one of .*, got 'h'\./],
   ])('rejects %j', (options, message) => {
     expect(() => resnet(options as never)).toThrow(message);
   });

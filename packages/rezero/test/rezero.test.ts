@@ -120,6 +120,18 @@ describe('ReZero layer', () => {
     expect(() => new ReZero({ initialAlpha: Number.NaN })).toThrow(/ReZero: initialAlpha must be a finite number, got NaN/);
   });
 
+  it('rejects a misspelt option instead of silently starting alpha at 0 (issue 18), but takes tfjs layer arguments', () => {
+    expect(() => new ReZero({ initial_alpha: 1 } as never)).toThrow(
+      /ReZero: option names must be one of 'initialAlpha' or tfjs layer arguments such as 'name', got 'initial_alpha'\./,
+    );
+    expect(() => new ReZero({ InitialAlpha: 1 } as never)).toThrow(/ReZero: option names must be .*, got 'InitialAlpha'\./);
+    expect(() => new ReZero({ alpha: 1 } as never)).toThrow(/ReZero: option names must be .*, got 'alpha'\./);
+    expect(() => new ReZero(1 as never)).toThrow(/ReZero: the constructor argument must be an object with some of the keys 'initialAlpha' and tfjs layer arguments, got 1\./);
+    const layer = new ReZero({ initialAlpha: 0.25, name: 'g', trainable: false, dtype: 'float32' });
+    expect(layer.getConfig()).toMatchObject({ initialAlpha: 0.25, name: 'g', trainable: false });
+    expect(() => new ReZero({ initialAlpha: Number.POSITIVE_INFINITY })).toThrow(/ReZero: initialAlpha must be a finite number, got Infinity\./);
+  });
+
   it('is registered for serialisation under its class name', () => {
     const layer = new ReZero({ initialAlpha: 0.5, name: 'gate' });
     const entry = tf.serialization.SerializationMap.getMap().classNameMap['ReZero'];
