@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     for (let i = 0; i < BATCHES; i++) {
       const b = batch(data);
-      const cost = optimizer.minimize(() => crossEntropy(b.ys, model.apply(b.xs, { training: true }) as tf.Tensor), readLoss, vars);
+      const cost = optimizer.minimize(() => crossEntropy(b.ys as tf.Tensor, model.apply(b.xs, { training: true }) as tf.Tensor), readLoss, vars);
       if (cost !== null) {
         await cost.data();
         cost.dispose();

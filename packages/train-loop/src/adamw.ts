@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkNumber, fail, isNil } from './validate';
+import { assertNumber, fail, isNil } from './validate';
 
 /** Hyper-parameters of {@link AdamW}; the defaults are PyTorch's. */
 export interface AdamWConfig {
@@ -61,11 +61,16 @@ export class AdamW extends tf.Optimizer {
   constructor({ learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay = 0.01 }: AdamWConfig = {}) {
     super();
     const fn = 'AdamW';
-    this.learningRate = checkNumber(fn, 'learningRate', learningRate, { min: 0 });
-    this.beta1 = checkNumber(fn, 'beta1', beta1, { min: 0, max: 1, maxExclusive: true });
-    this.beta2 = checkNumber(fn, 'beta2', beta2, { min: 0, max: 1, maxExclusive: true });
-    this.epsilon = checkNumber(fn, 'epsilon', epsilon, { min: 0 });
-    this.weightDecay = checkNumber(fn, 'weightDecay', weightDecay, { min: 0 });
+    assertNumber(fn, 'learningRate', learningRate, { min: 0 });
+    assertNumber(fn, 'beta1', beta1, { min: 0, max: 1, maxExclusive: true });
+    assertNumber(fn, 'beta2', beta2, { min: 0, max: 1, maxExclusive: true });
+    assertNumber(fn, 'epsilon', epsilon, { min: 0 });
+    assertNumber(fn, 'weightDecay', weightDecay, { min: 0 });
+    this.learningRate = learningRate;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+    this.weightDecay = weightDecay;
   }
 
   /** The learning rate used by the next step. */
@@ -75,7 +80,8 @@ export class AdamW extends tf.Optimizer {
 
   /** Sets the learning rate used from the next step on (schedules call this between steps). */
   setLearningRate(learningRate: number): void {
-    this.learningRate = checkNumber('AdamW.setLearningRate', 'learningRate', learningRate, { min: 0 });
+    assertNumber('AdamW.setLearningRate', 'learningRate', learningRate, { min: 0 });
+    this.learningRate = learningRate;
   }
 
   /** Binds (or creates) the moments of a variable. */

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { checkNumber, fail } from './validate';
+import { assertNumber, fail } from './validate';
 
 interface LrAccess {
   getLearningRate?: () => number;
@@ -25,7 +25,7 @@ export function getLearningRate(optimizer: tf.Optimizer): number | null {
  * @param lr A finite number >= 0.
  */
 export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
-  checkNumber('setLearningRate', 'lr', lr, { min: 0 });
+  assertNumber('setLearningRate', 'lr', lr, { min: 0 });
   const o = optimizer as unknown as LrAccess;
   if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
   else if (typeof o.learningRate === 'number') o.learningRate = lr;

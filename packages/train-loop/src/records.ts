@@ -33,7 +33,7 @@ function scoreNames(records: readonly EpochRecord[], key: 'trainScores' | 'testS
   return [...names];
 }
 
-function checkRecords(fn: string, records: unknown): asserts records is readonly EpochRecord[] {
+function assertRecords(fn: string, records: unknown): asserts records is readonly EpochRecord[] {
   if (!Array.isArray(records)) fail(fn, 'records', records, 'an array of EpochRecord');
   records.forEach((r, i) => {
     const ok = !isNil(r) && typeof r === 'object' && typeof r.epoch === 'number' && !isNil(r.trainScores) && !isNil(r.testScores);
@@ -43,7 +43,7 @@ function checkRecords(fn: string, records: unknown): asserts records is readonly
 
 /** The records as flat rows keyed by the book's column names (what its DataFrame holds). */
 export function recordsToRows(records: readonly EpochRecord[]): RecordRow[] {
-  checkRecords('recordsToRows', records);
+  assertRecords('recordsToRows', records);
   const hasTest = records.some((r) => r.testLoss !== null || Object.keys(r.testScores).length > 0);
   const train = scoreNames(records, 'trainScores');
   const test = scoreNames(records, 'testScores');
@@ -67,7 +67,7 @@ function csvField(s: string): string {
  * Missing values are empty fields; numbers are written in full precision.
  */
 export function recordsToCsv(records: readonly EpochRecord[]): string {
-  checkRecords('recordsToCsv', records);
+  assertRecords('recordsToCsv', records);
   const rows = recordsToRows(records);
   if (rows.length === 0) return '';
   const columns = Object.keys(rows[0] as RecordRow);
@@ -81,6 +81,6 @@ export function recordsToCsv(records: readonly EpochRecord[]): string {
  * as JSON has no such numbers).
  */
 export function recordsToJson(records: readonly EpochRecord[], space = 2): string {
-  checkRecords('recordsToJson', records);
+  assertRecords('recordsToJson', records);
   return JSON.stringify(records, null, space);
 }

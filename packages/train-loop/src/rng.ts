@@ -1,54 +1,60 @@
 import { fail } from './validate';
 
+/** A seedable source of uniform numbers; the same interface in every @aa package. */
+export interface Rng {
+  /** A uniform number in [0, 1). */
+  random(): number;
+  /** The whole state (four uint32 numbers, JSON-serialisable), e.g. for a checkpoint. */
+  getState(): number[];
+  /** Restores a state returned by `getState`: the stream continues from there. */
+  setState(state: number[]): void;
+}
+
+/** Throws unless `seed` is an integer in [0, 2^32 − 1]. */
+export function assertSeed(fn: string, name: string, seed: unknown): asserts seed is number {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(fn, name, seed, 'an integer in [0, 4294967295]');
+}
+
 /**
- * A small seeded generator (sfc32, seeded through splitmix32) whose whole state is four uint32
- * numbers, so checkpoints can save it and resume where it stopped.
+ * A small seeded generator: sfc32 seeded through splitmix32, whose whole state is four uint32 numbers, so checkpoints
+ * save it and a resumed run continues where it stopped. The same seed gives the same stream in every @aa package.
+ *
+ * @param seed integer in [0, 2^32 − 1]
  */
-export class Rng {
-  private s: Uint32Array;
-
-  /** @param seed Any finite number; equal seeds give equal sequences. */
-  constructor(seed: number) {
-    let x = (Math.floor(seed) ^ Math.floor(seed / 2 ** 32)) >>> 0;
-    const next = (): number => {
-      // splitmix32: spreads a small integer seed over the whole state.
-      x = (x + 0x9e3779b9) >>> 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.s = Uint32Array.from([next(), next(), next(), next()]);
-    for (let i = 0; i < 12; i++) this.nextUint32();
-  }
-
-  /** The next uint32. */
-  nextUint32(): number {
-    const s = this.s;
+export function createRng(seed: number): Rng {
+  assertSeed('createRng', 'seed', seed);
+  let x = seed >>> 0;
+  const splitmix32 = (): number => {
+    // Spreads a small integer seed over the whole state.
+    x = (x + 0x9e3779b9) >>> 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  const s = Uint32Array.from([splitmix32(), splitmix32(), splitmix32(), splitmix32()]);
+  const sfc32 = (): number => {
     const a = s[0] as number, b = s[1] as number, c = s[2] as number, d = s[3] as number;
     const t = (((a + b) >>> 0) + d) >>> 0;
     s[3] = (d + 1) >>> 0;
     s[0] = b ^ (b >>> 9);
     s[1] = (c + (c << 3)) >>> 0;
-    const r = (c << 21) | (c >>> 11);
-    s[2] = (r + t) >>> 0;
+    s[2] = (((c << 21) | (c >>> 11)) + t) >>> 0;
     return t;
-  }
+  };
+  // The first outputs of a fresh sfc32 state are still correlated with the seed.
+  for (let i = 0; i < 12; i++) sfc32();
+  return {
+    random: () => sfc32() / 2 ** 32,
+    getState: () => Array.from(s),
+    setState(state: number[]): void {
+      if (!isRngState(state)) fail('rng.setState', 'state', state, 'an array of four uint32 numbers (from getState)');
+      s.set(state);
+    },
+  };
+}
 
-  /** A uniform number in [0, 1) with 32 random bits. */
-  random(): number {
-    return this.nextUint32() / 2 ** 32;
-  }
-
-  /** The state: four uint32 numbers. */
-  getState(): number[] {
-    return Array.from(this.s);
-  }
-
-  /** Restores a state from `getState`. */
-  setState(state: unknown): void {
-    const ok = Array.isArray(state) && state.length === 4 && state.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32);
-    if (!ok) fail('Rng.setState', 'state', state, 'an array of four uint32 numbers');
-    this.s = Uint32Array.from(state as number[]);
-  }
+/** True for what `getState` returns: four uint32 numbers. */
+export function isRngState(state: unknown): state is number[] {
+  return Array.isArray(state) && state.length === 4 && state.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32);
 }

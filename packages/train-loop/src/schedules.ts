@@ -1,4 +1,4 @@
-import { checkFunction, checkNumber, fail } from './validate';
+import { assertFunction, assertNumber, fail } from './validate';
 
 /**
  * A learning-rate schedule: the learning rate after `step` schedule steps, given the optimizer's base
@@ -9,8 +9,8 @@ import { checkFunction, checkNumber, fail } from './validate';
 export type LrSchedule = (step: number, baseLr: number) => number;
 
 function checkStep(fn: string, step: number, baseLr: number): void {
-  checkNumber(fn, 'step', step, { min: 0, integer: true });
-  checkNumber(fn, 'baseLr', baseLr, { min: 0 });
+  assertNumber(fn, 'step', step, { min: 0, integer: true });
+  assertNumber(fn, 'baseLr', baseLr, { min: 0 });
 }
 
 /** Options of {@link cosineAnnealing}. */
@@ -27,8 +27,8 @@ export interface CosineAnnealingOptions {
  */
 export function cosineAnnealing({ tMax, etaMin = 0 }: CosineAnnealingOptions): LrSchedule {
   const fn = 'cosineAnnealing';
-  checkNumber(fn, 'tMax', tMax, { min: 0, minExclusive: true });
-  checkNumber(fn, 'etaMin', etaMin, { min: 0 });
+  assertNumber(fn, 'tMax', tMax, { min: 0, minExclusive: true });
+  assertNumber(fn, 'etaMin', etaMin, { min: 0 });
   return (step, baseLr) => {
     checkStep(fn, step, baseLr);
     return etaMin + ((baseLr - etaMin) * (1 + Math.cos((Math.PI * step) / tMax))) / 2;
@@ -46,8 +46,8 @@ export interface StepDecayOptions {
 /** PyTorch's `StepLR`: `base · gamma^floor(t / stepSize)`. */
 export function stepDecay({ stepSize, gamma = 0.1 }: StepDecayOptions): LrSchedule {
   const fn = 'stepDecay';
-  checkNumber(fn, 'stepSize', stepSize, { min: 1, integer: true });
-  checkNumber(fn, 'gamma', gamma, { min: 0 });
+  assertNumber(fn, 'stepSize', stepSize, { min: 1, integer: true });
+  assertNumber(fn, 'gamma', gamma, { min: 0 });
   return (step, baseLr) => {
     checkStep(fn, step, baseLr);
     return baseLr * gamma ** Math.floor(step / stepSize);
@@ -68,8 +68,8 @@ export interface LinearWarmupOptions {
  */
 export function linearWarmup({ steps = 5, startFactor = 1 / 3 }: LinearWarmupOptions = {}): LrSchedule {
   const fn = 'linearWarmup';
-  checkNumber(fn, 'steps', steps, { min: 1, integer: true });
-  checkNumber(fn, 'startFactor', startFactor, { min: 0, max: 1 });
+  assertNumber(fn, 'steps', steps, { min: 1, integer: true });
+  assertNumber(fn, 'startFactor', startFactor, { min: 0, max: 1 });
   return (step, baseLr) => {
     checkStep(fn, step, baseLr);
     return baseLr * (startFactor + ((1 - startFactor) * Math.min(step, steps)) / steps);
@@ -87,11 +87,11 @@ export function linearWarmup({ steps = 5, startFactor = 1 / 3 }: LinearWarmupOpt
 export function sequentialSchedules(schedules: readonly LrSchedule[], milestones: readonly number[]): LrSchedule {
   const fn = 'sequentialSchedules';
   if (!Array.isArray(schedules) || schedules.length === 0) fail(fn, 'schedules', schedules, 'a non-empty array of schedules');
-  schedules.forEach((s, i) => checkFunction(fn, `schedules[${i}]`, s));
+  schedules.forEach((s, i) => assertFunction(fn, `schedules[${i}]`, s));
   if (!Array.isArray(milestones) || milestones.length !== schedules.length - 1) {
     fail(fn, 'milestones', milestones, `an array of ${schedules.length - 1} increasing step counts`);
   }
-  milestones.forEach((m, i) => checkNumber(fn, `milestones[${i}]`, m, { min: i === 0 ? 1 : (milestones[i - 1] as number) + 1, integer: true }));
+  milestones.forEach((m, i) => assertNumber(fn, `milestones[${i}]`, m, { min: i === 0 ? 1 : (milestones[i - 1] as number) + 1, integer: true }));
   return (step, baseLr) => {
     checkStep(fn, step, baseLr);
     let i = 0;
@@ -109,7 +109,7 @@ export function sequentialSchedules(schedules: readonly LrSchedule[], milestones
 export function chainSchedules(...schedules: LrSchedule[]): LrSchedule {
   const fn = 'chainSchedules';
   if (schedules.length === 0) fail(fn, 'schedules', schedules, 'at least one schedule');
-  schedules.forEach((s, i) => checkFunction(fn, `schedules[${i}]`, s));
+  schedules.forEach((s, i) => assertFunction(fn, `schedules[${i}]`, s));
   return (step, baseLr) => {
     checkStep(fn, step, baseLr);
     return schedules.reduce((lr, s) => s(step, lr), baseLr);

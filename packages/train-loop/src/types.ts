@@ -1,28 +1,17 @@
-import * as tf from '@tensorflow/tfjs';
-import { isNil } from './validate';
+import type * as tf from '@tensorflow/tfjs';
 
 /**
- * MixUp targets, the chapter's `(y_i, y_j, λ)` tuple: a loss on them is `λ·ℓ(ŷ, yi) + (1−λ)·ℓ(ŷ, yj)`.
- * `yi`/`yj` are int32 class indices `[B]` (or float32 soft targets `[B, K]`); `lambda` is a number when
- * one λ is shared by the batch and a float32 Tensor1D `[B]` when every sample has its own.
+ * What a batch's `ys` holds and what the loss and scores receive: whatever they understand — int32 labels `[B]`,
+ * soft targets `[B, K]`, or an object of tensors (and numbers) built by a batch transform. The loop never looks
+ * inside; it only keeps and disposes every tensor it finds there.
  */
-export interface MixupTargets {
-  /** Targets of the samples as they came in, `[B]` or `[B, K]`. */
-  yi: tf.Tensor;
-  /** Targets of each sample's partner, same shape as `yi`. */
-  yj: tf.Tensor;
-  /** Weight of `yi`: a number in [0, 1], or a float32 `[B]` tensor of per-sample weights. */
-  lambda: number | tf.Tensor1D;
-}
-
-/** What a loss or score receives: int32 labels `[B]`, float32 soft targets `[B, K]`, or MixUp targets. */
-export type Targets = tf.Tensor | MixupTargets;
+export type Targets = tf.Tensor | tf.NamedTensorMap | object;
 
 /** One batch: inputs `xs` (`[B, ...]`, e.g. `[B, H, W, C]`) and their targets. */
 export interface Batch {
   /** Inputs, batch first. */
   xs: tf.Tensor;
-  /** Labels `[B]` (int32), soft targets `[B, K]` (float32) or MixUp targets. */
+  /** Targets for the loss and scores (see {@link Targets}). */
   ys: Targets;
 }
 
@@ -33,26 +22,23 @@ export interface Batch {
  */
 export type BatchSource = (Iterable<Batch> | AsyncIterable<Batch>) & { readonly length?: number };
 
-/** A loss: targets first, predictions second; returns a scalar to minimise. */
-export type LossFn = (targets: Targets, predictions: tf.Tensor) => tf.Scalar;
+// Method syntax makes the parameters bivariant: a loss written for the targets it knows (`(targets: tf.Tensor, …)`, or
+// another package's targets object) is accepted as a LossFn although the loop's targets are opaque.
+export type Bivariant<F extends (...args: never[]) => unknown> = { fn(...args: Parameters<F>): ReturnType<F> }['fn'];
+
+/** A loss: targets first, predictions second; returns a scalar to minimise. Any loss typed for its own targets fits. */
+export type LossFn = Bivariant<(targets: Targets, predictions: tf.Tensor) => tf.Scalar>;
 
 /** A score: targets first, predictions second; returns a plain number (e.g. accuracy in [0, 1]). */
-export type ScoreFn = (targets: Targets, predictions: tf.Tensor) => number;
+export type ScoreFn = Bivariant<(targets: Targets, predictions: tf.Tensor) => number>;
 
 /**
  * Something whose state is saved in checkpoints and restored on resume, e.g. a data loader's
- * random generator. `getState` must return JSON-serialisable data.
+ * random generator (an `Rng` is one). `getState` must return JSON-serialisable data.
  */
 export interface Stateful {
   /** The current state, JSON-serialisable. */
   getState(): unknown;
   /** Restores a state previously returned by `getState`. */
   setState(state: unknown): void;
-}
-
-/** True when the targets are MixUp targets `{yi, yj, lambda}` rather than a plain tensor. */
-export function isMixupTargets(targets: unknown): targets is MixupTargets {
-  if (isNil(targets) || typeof targets !== 'object' || targets instanceof tf.Tensor) return false;
-  const t = targets as Partial<MixupTargets>;
-  return t.yi instanceof tf.Tensor && t.yj instanceof tf.Tensor && t.lambda !== undefined;
 }

@@ -1,6 +1,7 @@
 /**
- * Argument checks for the public boundary: every failure is an `Error` whose message names the
- * function, the argument, what it got and what is allowed.
+ * Argument checks for the public boundary (the project's `assert*` style): every failure is an `Error` reading
+ * `${fn}: ${name} must be ${allowed}, got ${describe(value)}.`, naming the function, the argument, what is allowed
+ * and what it got.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -27,11 +28,12 @@ export function describe(value: unknown): string {
 }
 
 /** Throws the standard argument error. */
-export function fail(fn: string, arg: string, got: unknown, allowed: string): never {
-  throw new Error(`${fn}: ${arg} must be ${allowed}, got ${describe(got)}`);
+export function fail(fn: string, name: string, value: unknown, allowed: string): never {
+  throw new Error(`${fn}: ${name} must be ${allowed}, got ${describe(value)}.`);
 }
 
-interface NumberRule {
+/** Bounds for {@link assertNumber}. */
+export interface NumberRule {
   min?: number;
   max?: number;
   /** Exclude `min` itself. */
@@ -41,62 +43,68 @@ interface NumberRule {
   integer?: boolean;
 }
 
-/** Checks a finite number against bounds; returns it for chaining. */
-export function checkNumber(fn: string, arg: string, value: unknown, rule: NumberRule = {}): number {
+/** Throws unless `value` is a finite number within the bounds. */
+export function assertNumber(fn: string, name: string, value: unknown, rule: NumberRule = {}): asserts value is number {
   const { min, max, minExclusive = false, maxExclusive = false, integer = false } = rule;
   const parts: string[] = [integer ? 'an integer' : 'a finite number'];
   if (min !== undefined) parts.push(`${minExclusive ? '>' : '>='} ${min}`);
   if (max !== undefined) parts.push(`${maxExclusive ? '<' : '<='} ${max}`);
   const allowed = parts.join(' ');
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(fn, arg, value, allowed);
-  if (integer && !Number.isInteger(value)) fail(fn, arg, value, allowed);
-  if (min !== undefined && (minExclusive ? value <= min : value < min)) fail(fn, arg, value, allowed);
-  if (max !== undefined && (maxExclusive ? value >= max : value > max)) fail(fn, arg, value, allowed);
-  return value;
+  if (typeof value !== 'number' || !Number.isFinite(value)) fail(fn, name, value, allowed);
+  if (integer && !Number.isInteger(value)) fail(fn, name, value, allowed);
+  if (min !== undefined && (minExclusive ? value <= min : value < min)) fail(fn, name, value, allowed);
+  if (max !== undefined && (maxExclusive ? value >= max : value > max)) fail(fn, name, value, allowed);
 }
 
-/** Checks that a value is one of a fixed set of strings. */
-export function checkOneOf<T extends string>(fn: string, arg: string, value: unknown, allowed: readonly T[]): T {
+/** Throws unless `value` is an integer >= 1. */
+export function assertPositiveInt(fn: string, name: string, value: unknown): asserts value is number {
+  assertNumber(fn, name, value, { min: 1, integer: true });
+}
+
+/** Throws unless `value` is one of a fixed set of strings. */
+export function assertOneOf<T extends string>(fn: string, name: string, value: unknown, allowed: readonly T[]): asserts value is T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    fail(fn, arg, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+    fail(fn, name, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
   }
-  return value as T;
 }
 
-/** Checks that a value is a function. */
-export function checkFunction(fn: string, arg: string, value: unknown): void {
-  if (typeof value !== 'function') fail(fn, arg, value, 'a function');
+/** Throws unless `value` is a function. */
+export function assertFunction(fn: string, name: string, value: unknown): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== 'function') fail(fn, name, value, 'a function');
 }
 
-/** Checks that a value is a boolean. */
-export function checkBoolean(fn: string, arg: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') fail(fn, arg, value, 'true or false');
-  return value;
+/** Throws unless `value` is a boolean. */
+export function assertBoolean(fn: string, name: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') fail(fn, name, value, 'true or false');
 }
 
-/** Checks that a value is a live (not disposed) tensor. */
-export function checkTensor(fn: string, arg: string, value: unknown, allowed = 'a tensor'): tf.Tensor {
-  if (!(value instanceof tf.Tensor) || value.isDisposed) fail(fn, arg, value, allowed);
-  return value;
+/** Throws unless `value` is a live (not disposed) tensor. */
+export function assertTensor(fn: string, name: string, value: unknown, allowed = 'a tensor'): asserts value is tf.Tensor {
+  if (!(value instanceof tf.Tensor) || value.isDisposed) fail(fn, name, value, allowed);
+}
+
+/** Throws unless `value` is a non-null object (not an array). */
+export function assertObject(fn: string, name: string, value: unknown, allowed: string): asserts value is Record<string, unknown> {
+  if (isNil(value) || typeof value !== 'object' || Array.isArray(value)) fail(fn, name, value, allowed);
 }
 
 /**
- * Checks that int32 class indices all lie in `[0, k)`. Out-of-range labels would otherwise be silently
+ * Throws unless int32 class indices all lie in `[0, k)`. Out-of-range labels would otherwise be silently
  * wrong (a one-hot of them is all zeros: zero loss, never a hit), where PyTorch raises. Reads the labels
  * back from the backend (B numbers).
  */
-export function checkClassIndices(fn: string, arg: string, labels: tf.Tensor, k: number): void {
+export function assertClassIndices(fn: string, name: string, labels: tf.Tensor, k: number): void {
   const values = labels.dataSync();
   for (let i = 0; i < values.length; i++) {
     const c = values[i] as number;
-    if (!(c >= 0 && c < k)) throw new Error(`${fn}: ${arg} must hold class indices in [0, ${k - 1}], got ${c} at index ${i}`);
+    if (!(c >= 0 && c < k)) throw new Error(`${fn}: ${name} must hold class indices in [0, ${k - 1}], got ${c} at index ${i}.`);
   }
 }
 
-/** Checks that a value can be iterated with `for await` (sync or async iterable). */
-export function checkIterable(fn: string, arg: string, value: unknown): void {
+/** Throws unless `value` can be iterated with `for await` (sync or async iterable). */
+export function assertIterable(fn: string, name: string, value: unknown): void {
   const v = value as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown } | null | undefined;
   if (isNil(v) || (typeof v[Symbol.iterator] !== 'function' && typeof v[Symbol.asyncIterator] !== 'function')) {
-    fail(fn, arg, value, 'an Iterable or AsyncIterable of {xs, ys} batches');
+    fail(fn, name, value, 'an Iterable or AsyncIterable of {xs, ys} batches');
   }
 }

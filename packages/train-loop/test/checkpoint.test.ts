@@ -3,14 +3,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { AdamW } from '../src/adamw';
-import { fileIOHandler, loadCheckpoint, restoreModel } from '../src/checkpoint';
 import { crossEntropy } from '../src/losses';
+// The Node entry: importing it registers the directory store behind `checkpointDir` and the file:// handler.
+import { fileCheckpointStore, fileIOHandler, loadCheckpoint, restoreModel } from '../src/node';
 import type { EpochRecord } from '../src/records';
 import { cosineAnnealing } from '../src/schedules';
-import { accuracy } from '../src/scores';
 import type { StepFn, TrainOptions } from '../src/train';
 import { NonFiniteLossError, trainNetwork } from '../src/train';
-import { ArraySource, blobs, maxAbsDiff, mlp, weightValues } from './helpers';
+import { ArraySource, blobs, maxAbsDiff, mlp, pairAccuracy, pairLoss, weightValues } from './helpers';
+import type { PairTargets, TestTargets } from './helpers';
 
 const D = 4;
 const K = 3;
@@ -25,17 +26,17 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-function source(seed = 21): ArraySource {
+function source<T = tf.Tensor>(seed = 21): ArraySource<T> {
   const { x, y } = blobs(40, D, K, seed);
-  return new ArraySource(x, y, D, 8, true, seed);
+  return new ArraySource<T>(x, y, D, 8, true, seed);
 }
 
-function testSource(): ArraySource {
+function testSource(): ArraySource<TestTargets> {
   const { x, y } = blobs(12, D, K, 99);
-  return new ArraySource(x, y, D, 6, false);
+  return new ArraySource<TestTargets>(x, y, D, 6, false);
 }
 
-/** A step that draws λ and a partner shift from the loop's generator, so the RNG state matters on resume. */
+/** A step that draws a weight and a partner shift from the loop's generator, so the RNG state matters on resume. */
 const randomMixStep: StepFn = (batch, ctx) => {
   const b = batch.xs.shape[0] as number;
   const lam = 0.5 + 0.5 * ctx.random();
@@ -43,7 +44,7 @@ const randomMixStep: StepFn = (batch, ctx) => {
   const perm = tf.tensor1d(Array.from({ length: b }, (_, i) => (i + shift) % b), 'int32');
   const xs = tf.add(tf.mul(batch.xs, lam), tf.mul(tf.gather(batch.xs, perm), 1 - lam));
   const predictions = ctx.model.apply(xs, { training: true }) as tf.Tensor;
-  const targets = { yi: batch.ys as tf.Tensor, yj: tf.gather(batch.ys as tf.Tensor, perm), lambda: lam };
+  const targets: PairTargets = { first: batch.ys as tf.Tensor, second: tf.gather(batch.ys as tf.Tensor, perm), weight: lam };
   return { loss: ctx.loss(targets, predictions), predictions, targets };
 };
 
@@ -51,7 +52,7 @@ function options(extra: Partial<TrainOptions>): TrainOptions {
   return {
     schedule: cosineAnnealing({ tMax: 3 }),
     testData: testSource(),
-    scores: { Accuracy: accuracy },
+    scores: { Accuracy: pairAccuracy },
     step: randomMixStep,
     seed: 1234,
     silent: true,
@@ -78,18 +79,49 @@ describe('fileIOHandler', () => {
   });
 });
 
+describe('the file:// handler registered by @aa/train-loop/node', () => {
+  it('model.save(file://dir) then tf.loadLayersModel(file://dir/model.json) round-trips the model exactly', async () => {
+    const dir = path.join(root, 'url');
+    const model = mlp(D, K, 5, { bn: true });
+    const info = await model.save(`file://${dir}`);
+    expect(info.modelArtifactsInfo.weightDataBytes).toBeGreaterThan(0);
+    expect(fs.readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
+    const loaded = await tf.loadLayersModel(`file://${path.join(dir, 'model.json')}`);
+    expect(loaded.layers.map((l) => l.getClassName())).toEqual(model.layers.map((l) => l.getClassName()));
+    const x = tf.tensor2d([0.5, -1, 2, 0.25, 3, 1, -2, 0], [2, D]);
+    const [a, b] = [model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    // The directory form of the URL loads too, and a damaged weights file is an error naming it.
+    const again = await tf.loadLayersModel(`file://${dir}`);
+    fs.truncateSync(path.join(dir, 'weights.bin'), 8);
+    await expect(tf.loadLayersModel(`file://${dir}/model.json`)).rejects.toThrow(/fileIOHandler\.load: .*weights\.bin holds 8 bytes but .*model\.json describes \d+ \(truncated or corrupt\?\)\./);
+    tf.dispose([x, a, b]);
+    [model, loaded, again].forEach((m) => m.dispose());
+  });
+
+  it('routes only file:// URLs, and steps aside when another handler (tfjs-node\'s) takes them', () => {
+    expect(tf.io.getSaveHandlers(`file://${root}/a`)).toHaveLength(1);
+    expect(tf.io.getLoadHandlers(`file://${root}/a/model.json`)).toHaveLength(1);
+    expect(tf.io.getSaveHandlers('indexeddb://a')).toHaveLength(0);
+    const other: tf.io.IOHandler = { save: async () => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }) };
+    tf.io.registerSaveRouter((url) => (typeof url === 'string' && url.startsWith('file://') ? other : (null as unknown as tf.io.IOHandler)));
+    // tfjs refuses a URL two handlers claim; this package's router gives way.
+    expect(tf.io.getSaveHandlers(`file://${root}/a`)).toEqual([other]);
+  });
+});
+
 describe('checkpoints and resume', () => {
   it('2 epochs + resume for 1 more equals 3 epochs straight (weights, BN statistics, records)', async () => {
     const straightModel = mlp(D, K, 7, { bn: true });
     const straightOpt = new AdamW({ learningRate: 0.02 });
-    const straightData = source();
-    const straight = await trainNetwork(straightModel, crossEntropy, straightData, options({ epochs: 3, optimizer: straightOpt, stateful: { data: straightData } }));
+    const straightData = source<TestTargets>();
+    const straight = await trainNetwork(straightModel, pairLoss, straightData, options({ epochs: 3, optimizer: straightOpt, stateful: { data: straightData } }));
 
     const dir = path.join(root, 'resume');
     const firstModel = mlp(D, K, 7, { bn: true });
     const firstOpt = new AdamW({ learningRate: 0.02 });
-    const firstData = source();
-    await trainNetwork(firstModel, crossEntropy, firstData, options({ epochs: 2, optimizer: firstOpt, checkpointDir: dir, stateful: { data: firstData } }));
+    const firstData = source<TestTargets>();
+    await trainNetwork(firstModel, pairLoss, firstData, options({ epochs: 2, optimizer: firstOpt, checkpointDir: dir, stateful: { data: firstData } }));
     const cp = await loadCheckpoint(dir);
     expect(cp?.state.epoch).toBe(1);
     expect(cp?.state.schedule.step).toBe(2);
@@ -99,10 +131,10 @@ describe('checkpoints and resume', () => {
     // A fresh process would rebuild everything: different initial weights, new optimizer, new data object.
     const resumedModel = mlp(D, K, 99, { bn: true });
     const resumedOpt = new AdamW({ learningRate: 0.02 });
-    const resumedData = source();
+    const resumedData = source<TestTargets>();
     const resumed = await trainNetwork(
       resumedModel,
-      crossEntropy,
+      pairLoss,
       resumedData,
       // Another seed on purpose: the generator's saved state, not the seed, must decide the draws.
       options({ epochs: 3, optimizer: resumedOpt, checkpointDir: dir, resume: true, seed: 999, stateful: { data: resumedData } }),
@@ -127,7 +159,7 @@ describe('checkpoints and resume', () => {
     // Control: without restoring the data source's shuffling state the third epoch differs.
     const controlModel = mlp(D, K, 99, { bn: true });
     const controlOpt = new AdamW({ learningRate: 0.02 });
-    await trainNetwork(controlModel, crossEntropy, source(), options({ epochs: 3, optimizer: controlOpt, checkpointDir: controlDir, resume: true }));
+    await trainNetwork(controlModel, pairLoss, source<TestTargets>(), options({ epochs: 3, optimizer: controlOpt, checkpointDir: controlDir, resume: true }));
     expect(maxAbsDiff(weightValues(controlModel), weightValues(straightModel))).toBeGreaterThan(1e-4);
 
     [straightOpt, firstOpt, resumedOpt, controlOpt].forEach((o) => o.dispose());
@@ -268,6 +300,38 @@ describe('checkpoints and resume', () => {
     const latest = (await loadCheckpoint(dir))!;
     expect(latest.state.epoch).toBe(1);
     expect(fs.readdirSync(dir).sort()).toEqual(['checkpoint.json', path.basename(latest.path)]);
+    opt.dispose();
+    model.dispose();
+  });
+
+  it('refuses to resume with fewer epochs than the checkpoint holds, naming options.epochs and the count, changing nothing', async () => {
+    const dir = path.join(root, 'fewer');
+    const model = mlp(D, K, 2);
+    const opt = new AdamW();
+    await trainNetwork(model, crossEntropy, source(), { epochs: 3, optimizer: opt, checkpointDir: dir, silent: true });
+    const cp = (await loadCheckpoint(dir))!;
+    const fresh = mlp(D, K, 8);
+    const before = weightValues(fresh);
+    const o = new AdamW();
+    await expect(trainNetwork(fresh, crossEntropy, source(), { epochs: 2, optimizer: o, checkpointDir: dir, resume: true, silent: true })).rejects.toThrow(
+      new RegExp(`^trainNetwork: options\\.epochs must be at least 3, the number of epochs the checkpoint ${cp.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} holds, got 2\\.$`),
+    );
+    expect(maxAbsDiff(weightValues(fresh), before)).toBe(0);
+    // As many epochs as it holds: nothing left to train, the saved records come back.
+    const records = await trainNetwork(fresh, crossEntropy, source(), { epochs: 3, optimizer: o, checkpointDir: dir, resume: true, silent: true });
+    expect(records).toEqual(cp.state.records);
+    expect(maxAbsDiff(weightValues(fresh), weightValues(model))).toBe(0);
+    [opt, o].forEach((x) => x.dispose());
+    [model, fresh].forEach((m) => m.dispose());
+  });
+
+  it('takes the same directory as checkpointStore: fileCheckpointStore(dir)', async () => {
+    const dir = path.join(root, 'store');
+    const opt = new AdamW();
+    const model = mlp(D, K, 2);
+    await trainNetwork(model, crossEntropy, source(), { epochs: 2, optimizer: opt, checkpointStore: fileCheckpointStore(dir), silent: true });
+    expect((await loadCheckpoint(dir))?.state.epoch).toBe(1);
+    expect(() => fileCheckpointStore('')).toThrow(/^fileCheckpointStore: dir must be a non-empty directory path, got ""\.$/);
     opt.dispose();
     model.dispose();
   });

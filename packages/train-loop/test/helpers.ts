@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Batch, MixupTargets, Stateful } from '../src/types';
+import { crossEntropy } from '../src/losses';
+import type { Stateful } from '../src/types';
+
+/** A batch whose targets are known to the test (the library's `Batch` keeps them opaque). */
+export interface TestBatch<T = tf.Tensor> {
+  xs: tf.Tensor;
+  ys: T;
+}
 
 /** A tiny seeded generator for test data (mulberry32), independent of the library's own. */
 export function mulberry32(seed: number): { next: () => number; state: () => number; setState: (s: number) => void } {
@@ -38,15 +45,16 @@ export function blobs(n: number, d: number, k: number, seed: number, shift = 0):
 
 /**
  * An in-memory batch source following the shared contract: re-iterable, fresh tensors every time,
- * reshuffled per epoch by its own seeded generator (exposed as Stateful for checkpoints).
+ * reshuffled per epoch by its own seeded generator (exposed as Stateful for checkpoints). Its batches hold int32
+ * labels, unless `transform` turns them into other targets `T`.
  */
-export class ArraySource implements Iterable<Batch>, Stateful {
+export class ArraySource<T = tf.Tensor> implements Iterable<TestBatch<T>>, Stateful {
   readonly length: number;
   private rng: ReturnType<typeof mulberry32>;
   /** Called before each batch is yielded: (epoch, batch) — lets tests inject faults. */
   onBatch?: (epoch: number, batch: number) => void;
   /** Transforms a batch before it is yielded. */
-  transform?: (b: Batch, epoch: number, batch: number) => Batch;
+  transform?: (b: TestBatch<tf.Tensor>, epoch: number, batch: number) => TestBatch<T>;
   private epoch = 0;
 
   constructor(
@@ -71,7 +79,7 @@ export class ArraySource implements Iterable<Batch>, Stateful {
     this.epoch = s.epoch;
   }
 
-  *[Symbol.iterator](): Iterator<Batch> {
+  *[Symbol.iterator](): Iterator<TestBatch<T>> {
     const n = this.y.length;
     const order = Array.from({ length: n }, (_, i) => i);
     if (this.shuffle) {
@@ -86,9 +94,8 @@ export class ArraySource implements Iterable<Batch>, Stateful {
       const xs = new Float32Array(idx.length * this.d);
       idx.forEach((i, r) => xs.set(this.x.subarray(i * this.d, (i + 1) * this.d), r * this.d));
       this.onBatch?.(epoch, b);
-      let batch: Batch = { xs: tf.tensor2d(xs, [idx.length, this.d]), ys: tf.tensor1d(idx.map((i) => this.y[i] as number), 'int32') };
-      if (this.transform) batch = this.transform(batch, epoch, b);
-      yield batch;
+      const batch: TestBatch<tf.Tensor> = { xs: tf.tensor2d(xs, [idx.length, this.d]), ys: tf.tensor1d(idx.map((i) => this.y[i] as number), 'int32') };
+      yield this.transform ? this.transform(batch, epoch, b) : (batch as unknown as TestBatch<T>);
     }
   }
 }
@@ -141,13 +148,49 @@ export function argmax(row: ArrayLike<number>): number {
   return best;
 }
 
-/** Wraps labels as MixUp targets with the batch reversed as partners. */
-export function reverseMix(batch: Batch, lambda: number | number[]): Batch {
-  const yi = batch.ys as tf.Tensor1D;
-  const ys: MixupTargets = {
-    yi,
-    yj: tf.reverse(yi),
-    lambda: typeof lambda === 'number' ? lambda : tf.tensor1d(lambda.slice(0, yi.shape[0])),
+/**
+ * Targets of a loss defined here, not in the library: two label sets and the weight of the first (one number, or one per
+ * sample). The loop must pass such objects through to the loss and scores, keep them across its tidy scopes and dispose
+ * them, without knowing what they are.
+ */
+export interface PairTargets {
+  first: tf.Tensor;
+  second: tf.Tensor;
+  weight: number | tf.Tensor1D;
+}
+
+export type TestTargets = tf.Tensor | PairTargets;
+
+/** `w·CE(ŷ, first) + (1−w)·CE(ŷ, second)` per sample, averaged; the library's crossEntropy for plain labels. */
+export function pairLoss(targets: TestTargets, logits: tf.Tensor): tf.Scalar {
+  if (targets instanceof tf.Tensor) return crossEntropy(targets, logits);
+  return tf.tidy(() => {
+    const logp = tf.logSoftmax(logits as tf.Tensor2D);
+    const k = logits.shape[1] as number;
+    const ce = (y: tf.Tensor) => tf.neg(tf.sum(tf.mul(tf.oneHot(y as tf.Tensor1D, k), logp), -1));
+    const w = typeof targets.weight === 'number' ? tf.scalar(targets.weight) : targets.weight;
+    return tf.mean(tf.add(tf.mul(w, ce(targets.first)), tf.mul(tf.sub(1, w), ce(targets.second)))) as tf.Scalar;
+  });
+}
+
+/** `w·[ŷ = first] + (1−w)·[ŷ = second]` per sample, averaged; plain accuracy for plain labels. */
+export function pairAccuracy(targets: TestTargets, predictions: tf.Tensor): number {
+  return tf.tidy(() => {
+    const pred = tf.argMax(predictions, -1);
+    const hit = (y: tf.Tensor) => tf.cast(tf.equal(pred, y), 'float32');
+    if (targets instanceof tf.Tensor) return tf.mean(hit(targets)).dataSync()[0] as number;
+    const w = typeof targets.weight === 'number' ? tf.scalar(targets.weight) : targets.weight;
+    return tf.mean(tf.add(tf.mul(w, hit(targets.first)), tf.mul(tf.sub(1, w), hit(targets.second)))).dataSync()[0] as number;
+  });
+}
+
+/** Pairs every sample with its mirror in the batch: `{first: labels, second: labels reversed, weight}`. */
+export function reversePair(batch: TestBatch<tf.Tensor>, weight: number | number[]): TestBatch<TestTargets> {
+  const first = batch.ys as tf.Tensor1D;
+  const ys: PairTargets = {
+    first,
+    second: tf.reverse(first),
+    weight: typeof weight === 'number' ? weight : tf.tensor1d(weight.slice(0, first.shape[0])),
   };
   return { xs: batch.xs, ys };
 }

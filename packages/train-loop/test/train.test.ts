@@ -6,8 +6,10 @@ import type { EpochRecord } from '../src/records';
 import { cosineAnnealing } from '../src/schedules';
 import { accuracy } from '../src/scores';
 import { NonFiniteLossError, trainNetwork } from '../src/train';
-import type { Batch, MixupTargets } from '../src/types';
-import { ArraySource, argmax, blobs, ce, maxAbsDiff, mlp, reverseMix, weightValues } from './helpers';
+import type { BatchEndInfo } from '../src/train';
+import type { CheckpointStore, StoredCheckpoint } from '../src/checkpoint/store';
+import { ArraySource, argmax, blobs, ce, maxAbsDiff, mlp, pairAccuracy, pairLoss, reversePair, weightValues } from './helpers';
+import type { PairTargets, TestBatch, TestTargets } from './helpers';
 
 const D = 4;
 const K = 3;
@@ -16,9 +18,9 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-function data(n: number, seed: number, batchSize: number, shuffle = true, shift = 0): ArraySource {
+function data<T = tf.Tensor>(n: number, seed: number, batchSize: number, shuffle = true, shift = 0): ArraySource<T> {
   const { x, y } = blobs(n, D, K, seed, shift);
-  return new ArraySource(x, y, D, batchSize, shuffle, seed);
+  return new ArraySource<T>(x, y, D, batchSize, shuffle, seed);
 }
 
 /** Mean cross-entropy and accuracy of a linear model (kernel [D, K], bias [K]) in float64. */
@@ -98,14 +100,14 @@ describe('trainNetwork', () => {
     opt.dispose();
   });
 
-  it('understands MixUp targets (one λ and per-sample λ) in the loss and the λ-weighted accuracy', async () => {
+  it('passes any targets object through to the loss and scores (a pair loss defined in the test; one weight and per-sample weights)', async () => {
     for (const lambda of [0.3, [0.9, 0.2, 0.5, 0.1]]) {
       const model = linearModel();
       const [kernel, bias] = model.getWeights().map((w) => Array.from(w.dataSync()));
-      const train = data(8, 6, 4, false);
-      train.transform = (b) => reverseMix(b, lambda);
+      const train = data<TestTargets>(8, 6, 4, false);
+      train.transform = (b) => reversePair(b, lambda);
       const opt = tf.train.sgd(0);
-      const [r] = await trainNetwork(model, crossEntropy, train, { optimizer: opt, scores: { Accuracy: accuracy }, silent: true });
+      const [r] = await trainNetwork(model, pairLoss, train, { optimizer: opt, scores: { Accuracy: pairAccuracy }, silent: true });
       // Partner of sample i is its mirror inside its batch of 4.
       const partner = (i: number): { j: number; lam: number } => {
         const base = Math.floor(i / 4) * 4;
@@ -117,6 +119,161 @@ describe('trainNetwork', () => {
       expect((r as EpochRecord).trainScores.Accuracy).toBeCloseTo(expected.acc, 6);
       opt.dispose();
     }
+  });
+
+  it('calls onBatchEnd after every training step with the epoch, batch, batches, samples, seconds and running loss', async () => {
+    const model = linearModel();
+    const [kernel, bias] = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const initial = weightValues(model);
+    const train = data(10, 3, 4, false); // batches of 4, 4, 2 in order
+    const infos: BatchEndInfo[] = [];
+    const order: string[] = [];
+    let movedAtFirstCall: boolean | undefined;
+    const opt = tf.train.sgd(0);
+    const records = await trainNetwork(model, crossEntropy, train, {
+      epochs: 2,
+      optimizer: opt,
+      silent: true,
+      onBatchEnd: (info) => {
+        infos.push(info);
+        order.push(`batch ${info.epoch}:${info.batch}`);
+      },
+      onEpochEnd: (r) => void order.push(`epoch ${r.epoch}`),
+    });
+    expect(order).toEqual(['batch 0:0', 'batch 0:1', 'batch 0:2', 'epoch 0', 'batch 1:0', 'batch 1:1', 'batch 1:2', 'epoch 1']);
+    expect(infos.map((i) => i.samples)).toEqual([4, 8, 10, 4, 8, 10]);
+    expect(infos.every((i) => i.batches === 3)).toBe(true);
+    // The running mean over the samples so far, by independent float64 math on the first 4, 8 and 10 samples (lr 0).
+    const upTo = (n: number) => linearStats(kernel!, bias!, train.x.slice(0, n * D), train.y.slice(0, n)).loss;
+    const expected = [upTo(4), upTo(8), upTo(10)];
+    infos.forEach((info, i) => expect(Math.abs(info.loss - (expected[i % 3] as number))).toBeLessThan(1e-5));
+    expect(infos[2]!.loss).toBe(records[0]!.trainLoss);
+    for (const e of [0, 3]) {
+      expect(infos[e]!.seconds).toBeGreaterThan(0);
+      expect(infos[e + 1]!.seconds).toBeGreaterThanOrEqual(infos[e]!.seconds);
+      expect(infos[e + 2]!.seconds).toBeLessThanOrEqual(records[e / 3]!.epochTime);
+    }
+    opt.dispose();
+
+    // Called after the update: a learning rate > 0 has moved the weights by the first call. Without `length`, no `batches`.
+    const moving = linearModel();
+    const sgd = tf.train.sgd(0.5);
+    const unsized = {
+      *[Symbol.iterator](): Iterator<TestBatch<tf.Tensor>> {
+        yield* data(8, 3, 4, false);
+      },
+    };
+    const seen: BatchEndInfo[] = [];
+    await trainNetwork(moving, crossEntropy, unsized, {
+      optimizer: sgd,
+      silent: true,
+      onBatchEnd: (info) => {
+        if (movedAtFirstCall === undefined) movedAtFirstCall = maxAbsDiff(weightValues(moving), initial) > 1e-6;
+        seen.push(info);
+      },
+    });
+    expect(movedAtFirstCall).toBe(true);
+    expect(seen.map((i) => 'batches' in i)).toEqual([false, false]);
+    sgd.dispose();
+  });
+
+  it('keeps and disposes every tensor a batch holds, at any depth, without knowing what the targets are', async () => {
+    type Nested = { labels: tf.Tensor; extra: [tf.Tensor, { deep: tf.Tensor; note: string }]; scale: number };
+    const made: tf.Tensor[] = [];
+    const nest = (b: TestBatch<tf.Tensor>): TestBatch<Nested> => {
+      const extra: Nested['extra'] = [tf.ones([2]), { deep: tf.zeros([3]), note: 'kept as it is' }];
+      made.push(b.ys, extra[0], extra[1].deep);
+      return { xs: b.xs, ys: { labels: b.ys, extra, scale: 1 } };
+    };
+    const train = data<Nested>(12, 5, 4);
+    train.transform = nest;
+    const test = data<Nested>(6, 6, 3, false);
+    test.transform = nest;
+    const loss = (t: Nested, p: tf.Tensor): tf.Scalar => crossEntropy(t.labels, p);
+    const score = (t: Nested, p: tf.Tensor): number => accuracy(t.labels, p);
+    const model = mlp(D, K, 3);
+    const opt = new AdamW();
+    const start = tf.memory().numTensors;
+    await trainNetwork(model, loss, train, { epochs: 2, optimizer: opt, testData: test, scores: { Accuracy: score }, silent: true });
+    // A custom step returning targets of its own, holding new tensors and the batch's.
+    await trainNetwork(model, loss, train, {
+      optimizer: opt,
+      scores: { Accuracy: score },
+      silent: true,
+      step: (batch, ctx) => {
+        const predictions = ctx.model.apply(batch.xs, { training: true }) as tf.Tensor;
+        const targets: Nested = { ...(batch.ys as Nested), extra: [tf.scalar(2), { deep: tf.ones([1]), note: 'new' }] };
+        made.push(targets.extra[0], targets.extra[1].deep);
+        return { loss: ctx.loss(targets, predictions), predictions, targets };
+      },
+    });
+    expect(made.length).toBe(3 * (2 * 3 + 2 * 2 + 3) + 2 * 3);
+    expect(made.filter((t) => !t.isDisposed)).toEqual([]);
+    opt.dispose(); // its moments were made during training
+    expect(tf.memory().numTensors).toBe(start);
+    model.dispose();
+  });
+
+  it("checkpointDir needs '@aa/train-loop/node'; a checkpointStore works without it (an in-memory store, resumed)", async () => {
+    const src = data(8, 1, 4);
+    await expect(trainNetwork(mlp(D, K, 1), crossEntropy, src, { checkpointDir: '/tmp/somewhere', silent: true })).rejects.toThrow(
+      /^trainNetwork: options\.checkpointDir needs the Node file store: import '@aa\/train-loop\/node' once \(or pass options\.checkpointStore\), got "\/tmp\/somewhere"\.$/,
+    );
+    /** Keeps the files of the newest `keep` checkpoints in a Map, as a browser store might in IndexedDB. */
+    const memoryStore = (): CheckpointStore & { saved: string[]; kept: Map<string, Readonly<Record<string, Uint8Array>>> } => {
+      const kept = new Map<string, Readonly<Record<string, Uint8Array>>>();
+      const saved: string[] = [];
+      return {
+        location: 'memory',
+        saved,
+        kept,
+        async save(epoch, files, keep) {
+          const path = `memory/epoch-${epoch}`;
+          kept.set(path, { ...files });
+          saved.push(path);
+          for (const old of [...kept.keys()].slice(0, -keep)) kept.delete(old);
+          return path;
+        },
+        async latest(): Promise<StoredCheckpoint | null> {
+          const path = [...kept.keys()].pop();
+          if (path === undefined) return null;
+          const files = kept.get(path) as Readonly<Record<string, Uint8Array>>;
+          return { path, read: async (file) => files[file] ?? null };
+        },
+      };
+    };
+    await expect(
+      trainNetwork(mlp(D, K, 1), crossEntropy, src, { checkpointStore: memoryStore(), checkpointDir: '/tmp/x', silent: true }),
+    ).rejects.toThrow(/^trainNetwork: options\.checkpointDir must be undefined when options\.checkpointStore is given \(pass one of them\), got "\/tmp\/x"\.$/);
+
+    const run = async (epochs: number, model: tf.Sequential, store?: CheckpointStore, resume = false) => {
+      const opt = new AdamW({ learningRate: 0.02 });
+      const source = data(24, 9, 8);
+      const records = await trainNetwork(model, crossEntropy, source, {
+        epochs,
+        optimizer: opt,
+        seed: 3,
+        silent: true,
+        stateful: { data: source },
+        ...(store === undefined ? {} : { checkpointStore: store, resume }),
+      });
+      opt.dispose();
+      return records;
+    };
+    const straight = mlp(D, K, 7, { bn: true });
+    const straightRecords = await run(3, straight);
+    const store = memoryStore();
+    const first = mlp(D, K, 7, { bn: true });
+    await run(2, first, store);
+    expect(store.saved).toEqual(['memory/epoch-0', 'memory/epoch-1']);
+    expect([...store.kept.keys()]).toEqual(['memory/epoch-1']);
+    const resumed = mlp(D, K, 42, { bn: true });
+    const records = await run(3, resumed, store, true);
+    expect(store.saved).toEqual(['memory/epoch-0', 'memory/epoch-1', 'memory/epoch-2']);
+    expect(records.map((r) => r.epoch)).toEqual([0, 1, 2]);
+    expect(Math.abs(records[2]!.trainLoss - straightRecords[2]!.trainLoss)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(weightValues(resumed), weightValues(straight))).toBeLessThan(1e-6);
+    [straight, first, resumed].forEach((m) => m.dispose());
   });
 
   it('steps the schedule once per epoch like the chapter, or per batch', async () => {
@@ -174,28 +331,28 @@ describe('trainNetwork', () => {
     opt.dispose();
   });
 
-  it('runs a custom step (Manifold-MixUp style) inside the update and scores what it returns', async () => {
+  it('runs a custom step (mixing hidden states) inside the update and scores what it returns', async () => {
     const run = async (seed: number): Promise<{ records: EpochRecord[]; weights: number[][]; seen: string[] }> => {
       const model = mlp(D, K, 12, { hidden: 6 });
       const [hidden, act, head] = model.layers as [tf.layers.Layer, tf.layers.Layer, tf.layers.Layer];
       const seen: string[] = [];
       const opt = new AdamW({ learningRate: 0.05 });
-      const records = await trainNetwork(model, crossEntropy, data(48, 13, 12), {
+      const records = await trainNetwork(model, pairLoss, data<TestTargets>(48, 13, 12), {
         epochs: 4,
         optimizer: opt,
-        scores: { Accuracy: accuracy },
+        scores: { Accuracy: pairAccuracy },
         silent: true,
         seed,
-        step: (batch: Batch, ctx) => {
+        step: (batch: TestBatch<TestTargets>, ctx) => {
           seen.push(`${ctx.epoch}:${ctx.batch}`);
           const b = batch.xs.shape[0] as number;
           const lam = ctx.random();
-          const perm = tf.tensor1d(Array.from({ length: b }, (_, i) => (i + 1 + Math.floor(ctx.random() * (b - 1))) % b), 'int32');
+          const perm = tf.tensor1d(Array.from({ length: b }, (_, i) => (i + 1 + Math.floor(ctx.rng.random() * (b - 1))) % b), 'int32');
           // Mix hidden states rather than inputs.
           const h = act.apply(hidden.apply(batch.xs, { training: true }), { training: true }) as tf.Tensor;
           const mixed = tf.add(tf.mul(h, lam), tf.mul(tf.gather(h, perm), 1 - lam));
           const predictions = head.apply(mixed, { training: true }) as tf.Tensor;
-          const targets: MixupTargets = { yi: batch.ys as tf.Tensor, yj: tf.gather(batch.ys as tf.Tensor, perm), lambda: lam };
+          const targets: PairTargets = { first: batch.ys as tf.Tensor, second: tf.gather(batch.ys as tf.Tensor, perm), weight: lam };
           return { loss: ctx.loss(targets, predictions), predictions, targets };
         },
       });
@@ -219,15 +376,15 @@ describe('trainNetwork', () => {
   it('scores a custom step against the targets it returns, not the batch labels', async () => {
     const model = linearModel();
     const [kernel, bias] = model.getWeights().map((w) => Array.from(w.dataSync()));
-    const train = data(8, 3, 4, false);
+    const train = data<TestTargets>(8, 3, 4, false);
     const opt = tf.train.sgd(0);
-    const [r] = await trainNetwork(model, crossEntropy, train, {
+    const [r] = await trainNetwork(model, pairLoss, train, {
       optimizer: opt,
-      scores: { Accuracy: accuracy },
+      scores: { Accuracy: pairAccuracy },
       silent: true,
       step: (batch, ctx) => {
         const predictions = ctx.model.apply(batch.xs, { training: true }) as tf.Tensor;
-        const targets = reverseMix(batch, 0.3).ys;
+        const targets = reversePair(batch as TestBatch<tf.Tensor>, 0.3).ys;
         return { loss: ctx.loss(targets, predictions), predictions, targets };
       },
     });
@@ -257,14 +414,14 @@ describe('trainNetwork', () => {
     const start = tf.memory().numTensors;
     const counts: number[] = [];
     const opt = new AdamW({ learningRate: 0.01 });
-    const train = data(20, 2, 6);
-    train.transform = (b, _e, i) => (i % 2 === 0 ? reverseMix(b, [0.1, 0.5, 0.7, 0.2, 0.9, 1]) : b);
-    await trainNetwork(model, crossEntropy, train, {
+    const train = data<TestTargets>(20, 2, 6);
+    train.transform = (b, _e, i) => (i % 2 === 0 ? reversePair(b, [0.1, 0.5, 0.7, 0.2, 0.9, 1]) : b);
+    await trainNetwork(model, pairLoss, train, {
       epochs: 4,
       optimizer: opt,
       schedule: cosineAnnealing({ tMax: 4 }),
-      testData: data(9, 3, 4, false),
-      scores: { Accuracy: accuracy },
+      testData: data<TestTargets>(9, 3, 4, false),
+      scores: { Accuracy: pairAccuracy },
       silent: true,
       onEpochEnd: () => {
         counts.push(tf.memory().numTensors);
@@ -339,7 +496,7 @@ describe('trainNetwork', () => {
   });
 
   it('rejects a source that re-yields disposed tensors, and an empty source', async () => {
-    const batches: Batch[] = [{ xs: tf.zeros([2, D]), ys: tf.tensor1d([0, 1], 'int32') }];
+    const batches: TestBatch<tf.Tensor>[] = [{ xs: tf.zeros([2, D]), ys: tf.tensor1d([0, 1], 'int32') }];
     const opt = new AdamW();
     await expect(trainNetwork(mlp(D, K, 1), crossEntropy, batches, { epochs: 2, optimizer: opt, silent: true })).rejects.toThrow(
       /trainNetwork: trainData \(epoch 1, batch 0\) holds a disposed tensor; .* must create fresh tensors on every iteration/,
@@ -370,11 +527,14 @@ describe('trainNetwork', () => {
       [() => trainNetwork(model, crossEntropy, 3 as never), /trainNetwork: trainData must be an Iterable or AsyncIterable of \{xs, ys\} batches, got 3/],
       [() => trainNetwork(model, crossEntropy, src, { epochs: 0 }), /trainNetwork: options.epochs must be an integer >= 1, got 0/],
       [() => trainNetwork(model, crossEntropy, src, { scheduleStep: 'step' as never }), /trainNetwork: options.scheduleStep must be one of 'epoch', 'batch', got "step"/],
-      [() => trainNetwork(model, crossEntropy, src, { resume: true }), /trainNetwork: options.checkpointDir must be a directory when options.resume is true, got undefined/],
+      [() => trainNetwork(model, crossEntropy, src, { resume: true }), /^trainNetwork: options\.checkpointDir must be a directory when options\.resume is true \(or pass options\.checkpointStore\), got undefined\.$/],
+      [() => trainNetwork(model, crossEntropy, src, { seed: -1 }), /^trainNetwork: options\.seed must be an integer in \[0, 4294967295\], got -1\.$/],
+      [() => trainNetwork(model, crossEntropy, src, { onBatchEnd: 'log' as never }), /^trainNetwork: options\.onBatchEnd must be a function, got "log"\.$/],
+      [() => trainNetwork(model, crossEntropy, src, { checkpointStore: {} as CheckpointStore }), /^trainNetwork: options\.checkpointStore must be a CheckpointStore \{location, save\(epoch, files, keep\), latest\(\)\}, got an object\.$/],
       [() => trainNetwork(model, crossEntropy, src, { scores: { acc: 1 as never } }), /trainNetwork: options.scores.acc must be a function, got 1/],
       [() => trainNetwork(model, crossEntropy, src, { optimizer: {} as tf.Optimizer }), /trainNetwork: options.optimizer must be a tf.Optimizer, got an object/],
       [() => trainNetwork(model, crossEntropy, src, { stateful: { d: {} as never } }), /trainNetwork: options.stateful.d must be an object with getState\(\) and setState\(state\), got an object/],
-      [() => trainNetwork(model, crossEntropy, [{ xs: tf.zeros([1, D]) } as Batch]), /trainNetwork: trainData \(epoch 0, batch 0\) must be a batch \{xs: Tensor, ys: Tensor \| \{yi, yj, lambda\}\}, got an object/],
+      [() => trainNetwork(model, crossEntropy, [{ xs: tf.zeros([1, D]) } as TestBatch<tf.Tensor>]), /^trainNetwork: trainData \(epoch 0, batch 0\) must be a batch \{xs: Tensor, ys: targets for the loss\}, got an object\.$/],
       [
         () => trainNetwork(model, crossEntropy, data(4, 1, 4), { optimizer: tf.train.sgd(0.1), schedule: () => Number.NaN }),
         /trainNetwork: the learning rate returned by options.schedule\(0, 0.1\) must be a finite number >= 0, got NaN/,
@@ -396,7 +556,7 @@ describe('trainNetwork', () => {
       tf.dispose(b.ys as tf.Tensor);
       return { xs: b.xs, ys };
     };
-    await expect(trainNetwork(model, crossEntropy, train, { optimizer: opt, silent: true })).rejects.toThrow(/crossEntropy: targets must hold class indices in \[0, 2\], got [3-5] at index 0/);
+    await expect(trainNetwork(model, crossEntropy, train, { optimizer: opt, silent: true })).rejects.toThrow(/^crossEntropy: targets must hold class indices in \[0, 2\], got [3-5] at index 0\.$/);
     expect(maxAbsDiff(weightValues(model), afterFirst)).toBe(0); // the bad batch changed nothing
     opt.dispose();
     expect(tf.memory().numTensors).toBe(start);
