@@ -1,177 +1,216 @@
 #!/usr/bin/env node
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 import { Command, Option } from 'commander';
 
 import { BACKEND_CHOICES, describeBackend, selectBackend, type BackendInfo } from './backend';
 import {
   backendChoice,
+  budgetMinutes,
+  checkTrainOptions,
   defaultOutDir,
-  exerciseList,
+  explicitSizes,
+  fixedSizes,
   nonNegativeInt,
   positiveInt,
-  PRESET_NAMES,
+  PRESET_CHOICES,
   presetChoice,
-  resolveTrainSettings,
   tolerancePoints,
-  validateAliasing,
-  type AliasingCliOptions,
-  type GlobalOptions,
-  type PresetName,
   type TrainCliOptions,
 } from './config';
 import { resolveCifar10, type DataRequest } from './data';
-import { choosePreset, estimateSeconds, formatDuration, measureThroughput, ONEDNN_REFERENCE } from './estimate';
-import { PRESETS } from './config';
+import { formatDuration, measureThroughput, ONEDNN_REFERENCE, type Throughput } from './estimate';
+import { CHAPTER_EXPERIMENTS, EXERCISES, EXPERIMENTS } from './experiments';
+import type { Experiment } from './experiments/types';
 import { compareWithReference, fidelityPassed, formatFidelity, readReference } from './fidelity';
-import { readResults, TRAINING_KEYS, type Results, type TrainingKey } from './report/results';
-import { runAliasingStep, startResults, writeReport, type Log } from './runner';
-import { prepareData, runTrainingExperiments } from './trainingRunner';
+import { fixedPlan, planToBudget, type RunPlan } from './plan';
+import { streamSink } from './progress';
+import { readResults, RESULTS_FILE } from './report/results';
+import { runExperiments, writeReport } from './runner';
 
-const log: Log = (line) => process.stderr.write(`${line}\n`);
+const sink = streamSink(process.stderr);
+const log = (line: string) => sink.line(line);
+
+/** Sizes of an `auto` run: the embedded subset's, or as much of the full set (up to the chapter's). */
+const AUTO_SIZES = { trainSize: 10_000, testSize: 2_500 };
 
 const program = new Command('aa-bench')
-  .description("Reproduces the experiments of chapter 14 of Inside Deep Learning with the @aa packages and writes a report.")
+  .description("Reproduces the experiments of chapter 14 of Inside Deep Learning with the @aa packages and writes a report.\nWith no command it runs the chapter's own experiments (`chapter`).")
   .addOption(new Option('--out <dir>', 'output folder (default: results/<timestamp>)'))
   .addOption(new Option('--backend <name>', `tfjs backend: ${BACKEND_CHOICES.join(', ')}`).default('auto').argParser(backendChoice))
-  .showHelpAfterError();
+  .configureHelp({ showGlobalOptions: true })
+  .showHelpAfterError()
+  .showSuggestionAfterError();
 
-function globals(): GlobalOptions {
-  const opts = program.opts<{ out?: string; backend: GlobalOptions['backend'] }>();
+function globals(): { out: string; backend: ReturnType<typeof backendChoice> } {
+  const opts = program.opts<{ out?: string; backend: ReturnType<typeof backendChoice> }>();
   return { out: resolve(opts.out ?? defaultOutDir()), backend: opts.backend };
 }
 
-program
-  .command('aliasing')
-  .description("the zebra demonstration: shrink an image with max pooling and with anti-aliased pooling, and measure the aliasing")
-  .option('--image <file>', 'a PNG or JPEG to use instead of the generated zone plate')
-  .option('--factor <n>', 'shrink factor', positiveInt('--factor'), 4)
-  .option('--size <n>', 'side of the square image (the chapter uses 1000)', positiveInt('--size'), 1000)
-  .action(async (options: AliasingCliOptions) => {
-    validateAliasing(options);
-    const { out, backend } = globals();
-    const info = await selectBackend(backend);
-    describeBackend(info).forEach((line) => log(line));
-    const results = startResults({ experiment: 'aliasing', ...options }, info);
-    runAliasingStep(out, options, results, log);
-    results.finishedAt = new Date().toISOString();
-    writeReport(out, results);
-    log(`report: ${resolve(out, 'report.html')}`);
-  });
-
-/** Options of the training subcommands, before the preset is resolved. */
-type TrainCommandOptions = Omit<TrainCliOptions, 'preset'> & { preset: PresetName | 'auto' };
-
 function addTrainingOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--preset <name>', `sizes: ${PRESET_NAMES.join(', ')}, or auto (the largest that fits about 15 minutes on this backend)`).default('auto'))
-    .option('--epochs <n>', 'epochs (overrides the preset)', positiveInt('--epochs'))
-    .option('--train-size <n>', 'training images (overrides the preset)', positiveInt('--train-size'))
-    .option('--test-size <n>', 'test images (overrides the preset)', positiveInt('--test-size'))
-    .option('--batch-size <n>', 'batch size (overrides the preset)', positiveInt('--batch-size'))
-    .option('--seed <n>', 'seed of the subsets, shuffling, crops and MixUp', nonNegativeInt('--seed'), 0)
+    .addOption(new Option('--preset <name>', `sizes: ${PRESET_CHOICES.join(', ')} (auto: the largest that fits --budget on this backend)`).default('auto').argParser(presetChoice))
+    .option('--budget <minutes>', 'time budget of --preset auto', budgetMinutes, 15)
+    .option('--epochs <n>', 'epochs of every model (default: the preset, or the chapter\'s 30 once any size is given)', positiveInt('--epochs'))
+    .option('--seeds <n>', 'train every model this many times, with seeds --seed, --seed+1, ...', positiveInt('--seeds'))
+    .option('--train-size <n>', 'training images (default: the preset)', positiveInt('--train-size'))
+    .option('--test-size <n>', 'test images (default: the preset)', positiveInt('--test-size'))
+    .option('--batch-size <n>', 'batch size (default: the chapter\'s 128)', positiveInt('--batch-size'))
+    .option('--seed <n>', 'first seed: weights, subsets, shuffling, crops and MixUp all follow it', nonNegativeInt('--seed'), 0)
     .option('--data-dir <dir>', 'an extracted CIFAR-10 binary folder (cifar-10-batches-bin or its parent)')
     .option('--archive <file>', 'a local cifar-10-binary.tar.gz')
-    .option('--sample', 'train on the 1,000/500-image CIFAR-10 sample shipped with @aa/cifar-data')
+    .option('--subset', 'train on the CIFAR-10 subset embedded in the project (10,000 / 2,500 images) without looking for the full set')
     .option('--cache-dir <dir>', 'download cache of @aa/cifar-data (default ~/.cache/aa-cifar-data)')
     .addOption(new Option('--data-url <url>', 'CIFAR-10 download address').hideHelp())
-    .option('--resume', 'continue an interrupted run in --out from its last finished epochs')
-    .option('--image-id <n>', 'test image of the shift figures', nonNegativeInt('--image-id'), 213);
+    .option('--resume', 'continue an interrupted run in --out')
+    .option('--dry-run', 'print the sizes chosen and the time estimate, then stop without training');
 }
 
-function checkPreset(value: string): PresetName | 'auto' {
-  return value === 'auto' ? 'auto' : presetChoice(value);
+function addExperimentOptions(cmd: Command, experiments: readonly Experiment[]): Command {
+  const seen = new Set<string>();
+  for (const e of experiments) {
+    for (const o of e.options ?? []) {
+      if (seen.has(o.flags)) continue;
+      seen.add(o.flags);
+      const option = new Option(o.flags, o.description);
+      if (o.parse) option.argParser(o.parse as (value: string) => unknown);
+      if (o.default !== undefined) option.default(o.default);
+      cmd.addOption(option);
+    }
+  }
+  return cmd;
 }
 
-async function runTraining(keys: readonly TrainingKey[], given: TrainCommandOptions, withAliasing: boolean): Promise<void> {
-  let options = given;
-  const preset = checkPreset(options.preset);
-  // Validates the overrides before any slow work (with a stand-in preset when it is still to be chosen).
-  resolveTrainSettings({ ...options, preset: preset === 'auto' ? 'smoke' : preset });
+/** Each experiment's own option values, picked from the command's options by their camelCase names. */
+function experimentOptions(experiments: readonly Experiment[], values: Record<string, unknown>): Record<string, Record<string, unknown>> {
+  const byKey: Record<string, Record<string, unknown>> = {};
+  for (const e of experiments) {
+    byKey[e.key] = {};
+    for (const o of e.options ?? []) {
+      const name = new Option(o.flags).attributeName();
+      (byKey[e.key] as Record<string, unknown>)[name] = values[name];
+    }
+  }
+  return byKey;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Sizes the run: the stored plan of a resumed run, the user's sizes, or the largest plan that fits the budget. */
+function chooseRunPlan(experiments: readonly Experiment[], o: TrainCliOptions, backend: BackendInfo, available: { train: number; test: number }, out: string): RunPlan {
+  const trainers = experiments.filter((e) => e.trains);
+  if (o.resume && existsSync(join(out, RESULTS_FILE)) && !explicitSizes(o) && o.preset === 'auto') {
+    const before = readResults(out);
+    if (before.settings) {
+      log(`--resume: continuing with the earlier run's sizes`);
+      return { sizes: { trainSize: before.settings.trainSize, testSize: before.settings.testSize }, plans: before.settings.plans, seconds: Number.NaN, why: before.settings.sizing };
+    }
+  }
+  const cap = (s: { trainSize: number; testSize: number }) => ({ trainSize: Math.min(s.trainSize, available.train), testSize: Math.min(s.testSize, available.test) });
+  const seeds = (n: number) => Array.from({ length: n }, (_, i) => o.seed + i);
+  if (o.preset === 'smoke') {
+    const f = fixedSizes(o);
+    return fixedPlan(trainers, cap(f), null, f.epochs, seeds(f.seeds), 'preset smoke (a check that everything runs; no finding can show at this size)');
+  }
+  log('measuring training speed on the first steps ...');
+  const t: Throughput = measureThroughput(backend.name);
+  log(`throughput on ${backend.name}: ${t.cnn.toFixed(0)} img/s (small CNN), ${t.resnet.toFixed(1)} img/s (28-block ResNet${t.resnetExtrapolated ? ', extrapolated' : ''})`);
+  if (o.preset !== 'auto' || explicitSizes(o)) {
+    const f = fixedSizes(o);
+    const why = o.preset === 'auto' ? "the sizes you gave, the chapter's settings for the rest" : `preset ${o.preset}${explicitSizes(o) ? ', with the sizes you gave' : ''}`;
+    const plan = fixedPlan(trainers, cap(f), t, f.epochs, seeds(f.seeds), why);
+    plan.why.push(`estimated ${formatDuration(plan.seconds)} on ${backend.name}`);
+    return plan;
+  }
+  const budget = o.budget * 60;
+  for (let sizes = cap(AUTO_SIZES); sizes.trainSize >= 1000; sizes = { trainSize: Math.floor(sizes.trainSize / 2), testSize: Math.max(500, Math.floor(sizes.testSize / 2)) }) {
+    const plan = planToBudget(trainers, sizes, t, budget, o.seed);
+    if (plan) return plan;
+  }
+  const smallest = fixedPlan(trainers, cap({ trainSize: 1000, testSize: 500 }), t, 5, [o.seed], '');
+  const onednn = fixedPlan(trainers, cap(AUTO_SIZES), ONEDNN_REFERENCE, 10, [o.seed], '');
+  throw new Error(
+    `no size that can show the chapter's findings fits ${formatDuration(budget)} on the ${backend.name} backend: even 1,000 images × 5 epochs would take about ` +
+      `${formatDuration(smallest.seconds)}. Install oneDNN (apt-get install libdnnl-dev, then pnpm install) for @aa/backend-onednn ` +
+      `(${AUTO_SIZES.trainSize.toLocaleString('en-US')} images × 10 epochs there: about ${formatDuration(onednn.seconds)}), give a larger --budget, or choose a size yourself (--preset smoke, or --epochs/--train-size).`,
+  );
+}
+
+async function runCommand(command: string, experiments: readonly Experiment[], values: TrainCliOptions & Record<string, unknown>): Promise<void> {
+  const trains = experiments.some((e) => e.trains);
+  if (trains) checkTrainOptions(values);
   const { out, backend } = globals();
-  const info: BackendInfo = await selectBackend(backend);
+  const info = await selectBackend(backend);
   describeBackend(info).forEach((line) => log(line));
-  const request: DataRequest = { dataDir: options.dataDir, archive: options.archive, sample: options.sample, cacheDir: options.cacheDir, url: options.dataUrl };
-  const cifar10 = await resolveCifar10(request, log);
-  let chosen: PresetName = preset === 'auto' ? 'smoke' : preset;
-  const available = { train: cifar10.train.count, test: cifar10.test.count };
-  if (preset === 'auto' || info.name === 'cpu') {
-    log('measuring training speed on the first steps ...');
-    const t = measureThroughput(info.name);
-    log(`throughput on ${info.name}: ${t.cnn.toFixed(1)} img/s (small CNN), ${t.resnet.toFixed(2)} img/s (28-block ResNet${t.resnetExtrapolated ? ', extrapolated' : ''})`);
-    if (preset === 'auto' && cifar10.sample) {
-      // On the sample: all of its images, as many epochs (up to quick's 5) as fit a few minutes.
-      chosen = 'quick';
-      if (options.epochs === undefined) {
-        const size = { trainSize: available.train, testSize: available.test };
-        const fixed = estimateSeconds(t, keys, { ...size, epochs: 0 });
-        const perEpoch = estimateSeconds(t, keys, { ...size, epochs: 1 }) - fixed;
-        options = { ...options, epochs: Math.max(1, Math.min(PRESETS.quick.epochs, Math.floor((5 * 60 - fixed) / perEpoch))) };
-      }
-      log(`preset: quick on the sample (all ${available.train}/${available.test} images), ${options.epochs} epochs to finish in a few minutes here`);
-    } else if (preset === 'auto') {
-      const budget = 15 * 60;
-      const pick = choosePreset(t, keys, budget, available);
-      chosen = pick.preset;
-      log(`preset: ${chosen} (the largest estimated to finish within ${formatDuration(budget)} here: about ${formatDuration(pick.seconds)})`);
+  let training: Parameters<typeof runExperiments>[0]['training'];
+  if (trains) {
+    const request: DataRequest = { dataDir: values.dataDir, archive: values.archive, subset: values.subset, cacheDir: values.cacheDir, url: values.dataUrl };
+    const data = await resolveCifar10(request, log);
+    const plan = chooseRunPlan(experiments, values, info, { train: data.train.count, test: data.fullTest.count }, out);
+    for (const line of plan.why) log(`size: ${line}`);
+    const batchSize = values.batchSize ?? fixedSizes(values).batchSize;
+    training = {
+      data,
+      plan,
+      settings: { preset: values.preset, trainSize: plan.sizes.trainSize, testSize: plan.sizes.testSize, batchSize, seed: values.seed, sizing: plan.why },
+    };
+    log(`data: ${data.source}; ${plan.sizes.trainSize} train / ${plan.sizes.testSize} test images, batch ${batchSize}`);
+    for (const e of experiments.filter((x) => x.trains)) {
+      const p = plan.plans[e.key];
+      if (p) log(`plan: ${e.key}: ${plural(p.epochs, 'epoch')}, ${plural(p.seeds.length, 'seed')} (${p.seeds.join(', ')})`);
     }
-    const p = { ...PRESETS[chosen], ...stripUndefined({ epochs: options.epochs, trainSize: options.trainSize, testSize: options.testSize }) };
-    const size = { epochs: p.epochs, trainSize: Math.min(p.trainSize, available.train), testSize: Math.min(p.testSize, available.test) };
-    log(`estimated time: ${formatDuration(estimateSeconds(t, keys, size))} on ${info.name}`);
-    if (info.name === 'cpu') {
-      log(
-        `with @aa/backend-onednn (apt-get install libdnnl-dev, then pnpm install) this would take about ${formatDuration(estimateSeconds(ONEDNN_REFERENCE, keys, size))}; ` +
-          `the chapter preset about ${formatDuration(estimateSeconds(ONEDNN_REFERENCE, keys, { ...PRESETS.chapter }))} there, ${formatDuration(estimateSeconds(t, keys, { ...PRESETS.chapter }))} on cpu`,
-      );
-    }
+    if (values.dryRun) return;
   }
-  const settings = resolveTrainSettings({ ...options, preset: chosen });
-  const results: Results = startResults({ experiments: [...(withAliasing ? ['aliasing'] : []), ...keys], ...settings, preset: chosen, requestedPreset: preset }, info);
-  const save = () => writeReport(out, results);
-  if (withAliasing) {
-    runAliasingStep(out, { factor: 4, size: 1000 }, results, log);
-    save();
+  const resumeHint = () => `interrupted; to continue: aa-bench --out ${out} ${process.argv.slice(2).filter((a) => a !== '--resume').join(' ')} --resume`.replace(/\s+/g, ' ');
+  const onInterrupt = () => {
+    log('');
+    log(resumeHint());
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    await runExperiments({ out, command, experiments, options: experimentOptions(experiments, values), backend: info, sink, resume: values.resume === true, training });
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
   }
-  const data = prepareData(cifar10, request, settings, results, log);
-  await runTrainingExperiments(out, keys, settings, data, results, log, save);
-  results.finishedAt = new Date().toISOString();
-  save();
-  log(`report: ${resolve(out, 'report.html')}`);
+  process.stdout.write(`${join(out, 'report.html')}\n`);
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+function addRunCommand(name: string, description: string, experiments: readonly Experiment[], extra?: (cmd: Command) => Command): void {
+  let cmd = program.command(name).description(description);
+  if (experiments.some((e) => e.trains)) cmd = addTrainingOptions(cmd);
+  cmd = addExperimentOptions(cmd, experiments);
+  if (extra) cmd = extra(cmd);
+  cmd.action((values: TrainCliOptions & Record<string, unknown> & { only?: number[] }) => {
+    const chosen = values.only ? experiments.filter((e) => values.only?.includes(e.exercise ?? -1)) : experiments;
+    return runCommand(name, chosen, values);
+  });
 }
 
-const TRAINING_COMMANDS: { name: string; keys: TrainingKey[]; description: string }[] = [
-  { name: 'shift', keys: ['shift'], description: 'plain vs anti-aliased CNN on random 24x24 crops; shift figures and exercise 1' },
-  { name: 'residual', keys: ['residual'], description: 'plain CNN vs ResNet vs ReZero ResNet (28 blocks)' },
-  { name: 'mixup', keys: ['mixup'], description: 'Beta(a, a) densities; ReZero ResNet trained with MixUp (alpha 0.25)' },
-  { name: 'exercises', keys: ['exercise2', 'exercise3', 'exercise4', 'exercise5', 'exercise6'], description: 'exercises 2 to 6' },
-];
-
-for (const c of TRAINING_COMMANDS) {
-  const cmd = addTrainingOptions(program.command(c.name).description(c.description));
-  if (c.name === 'exercises') {
-    cmd
-      .option('--only <list>', 'run only these exercises, e.g. 4,5 (default: 2,3,4,5,6)', exerciseList)
-      .action((options: TrainCommandOptions & { only?: TrainingKey[] }) => runTraining(options.only ?? c.keys, options, false));
-  } else {
-    cmd.action((options: TrainCommandOptions) => runTraining(c.keys, options, false));
-  }
-}
-addTrainingOptions(program.command('all', { isDefault: true }).description('every experiment in order: aliasing, shift, residual, mixup, exercises')).action(
-  (options: TrainCommandOptions) => runTraining(TRAINING_KEYS, options, true),
+addRunCommand('chapter', `the chapter's own experiments, sized to the time budget: ${CHAPTER_EXPERIMENTS.map((e) => e.key).join(', ')} (the default)`, CHAPTER_EXPERIMENTS);
+for (const e of EXPERIMENTS.filter((x) => x.exercise === undefined)) addRunCommand(e.command, e.summary, [e]);
+addRunCommand('exercises', `the exercises: ${EXERCISES.map((e) => `${e.exercise} (${e.summary})`).join('; ')}`, EXERCISES, (cmd) =>
+  cmd.option('--only <list>', `run only these exercises, e.g. 4,5 (default: ${EXERCISES.map((e) => e.exercise).join(',')})`, exerciseList),
 );
+addRunCommand('all', 'every experiment and exercise, in order, into one report', EXPERIMENTS);
+
+/** Parses `--only` of `exercises`: comma-separated exercise numbers. */
+function exerciseList(value: string): number[] {
+  const known = EXERCISES.map((e) => String(e.exercise));
+  const parts = value.split(',').map((p) => p.trim());
+  const bad = parts.filter((p) => !known.includes(p));
+  if (parts.length === 0 || bad.length > 0) throw new Error(`--only must be a comma-separated list of exercise numbers (${known.join(', ')}), got '${value}'.`);
+  return parts.map(Number);
+}
 
 program
   .command('report')
-  .description('rebuild report.md and report.html of a finished run from its results.json')
+  .description('rebuild report.md and report.html of a run from its results.json')
   .argument('<dir>', 'the run folder')
   .action((dir: string) => {
     writeReport(resolve(dir), readResults(resolve(dir)));
-    log(`report: ${resolve(dir, 'report.html')}`);
+    process.stdout.write(`${resolve(dir, 'report.html')}\n`);
   });
 
 program
@@ -196,7 +235,24 @@ program
     }
   });
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+/** With no command, the chapter's experiments: `chapter` goes after the global options. */
+function withDefaultCommand(argv: string[]): string[] {
+  const args = argv.slice(2);
+  let i = 0;
+  while (i < args.length) {
+    const a = args[i] as string;
+    if (a === '--out' || a === '--backend') i += 2;
+    else if (a.startsWith('--out=') || a.startsWith('--backend=')) i += 1;
+    else break;
+  }
+  const rest = args.slice(i);
+  if (rest.length === 0 || (rest[0]?.startsWith('-') && !['-h', '--help', '-V', '--version'].includes(rest[0] ?? ''))) {
+    return [...argv.slice(0, 2), ...args.slice(0, i), 'chapter', ...rest];
+  }
+  return argv;
+}
+
+program.parseAsync(withDefaultCommand(process.argv)).catch((err: unknown) => {
   log(`aa-bench: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 });

@@ -1,11 +1,12 @@
-import { AdamW, crossEntropy } from '@aa/train-loop';
+import { chapterCnn } from '@aa/blur';
+import { crossEntropy } from '@aa/mixup';
+import { chapterResnet } from '@aa/rezero';
+import { AdamW } from '@aa/train-loop';
 import * as tf from '@tensorflow/tfjs';
 
-import { PRESETS, type PresetName } from './config';
-import { chapterCnn, chapterResnet } from './models';
-import type { TrainingKey } from './report/results';
+import type { Experiment, ExperimentPlan, ModelSpec, Workload } from './experiments/types';
 
-/** Measured training speed, images per second, of the small CNN and of the 28-block ResNet. */
+/** Measured training speed, images per second, of the chapter's small CNN and of its 28-block ResNet. */
 export interface Throughput {
   cnn: number;
   resnet: number;
@@ -13,28 +14,16 @@ export interface Throughput {
   resnetExtrapolated: boolean;
 }
 
-/** Figures of @aa/backend-onednn on a 2-core machine, for the advice printed on `cpu`. */
-export const ONEDNN_REFERENCE: Throughput = { cnn: 4000, resnet: 390, resnetExtrapolated: false };
-
-/** Cost of each experiment in model trainings: small CNN-sized and ResNet-sized ones (18 blocks/stage ≈ 3 ResNets). */
-export const WORKLOAD: Record<TrainingKey, { cnn: number; resnet: number }> = {
-  shift: { cnn: 2, resnet: 0 },
-  residual: { cnn: 1, resnet: 2 },
-  mixup: { cnn: 0, resnet: 1 },
-  exercise2: { cnn: 4, resnet: 0 },
-  exercise3: { cnn: 2, resnet: 2 },
-  exercise4: { cnn: 0, resnet: 6 },
-  exercise5: { cnn: 0, resnet: 1.1 },
-  exercise6: { cnn: 0, resnet: 2 },
-};
+/** Figures of @aa/backend-onednn on this project's 2-core machine, for the advice printed on `cpu`. */
+export const ONEDNN_REFERENCE: Throughput = { cnn: 2600, resnet: 186, resnetExtrapolated: false };
 
 function stepsPerSecond(model: tf.LayersModel, batch: number, steps: number): number {
   const optimizer = new AdamW();
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const step = () =>
     tf.tidy(() => {
-      const xs = tf.randomUniform([batch, 24, 24, 3]);
-      const ys = tf.randomUniform([batch], 0, 10, 'int32');
+      const xs = tf.randomUniform([batch, 24, 24, 3], 0, 1, 'float32', 1);
+      const ys = tf.randomUniform([batch], 0, 10, 'int32', 2);
       optimizer.minimize(() => crossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor), false, vars);
     });
   try {
@@ -54,40 +43,41 @@ function stepsPerSecond(model: tf.LayersModel, batch: number, steps: number): nu
  */
 export function measureThroughput(backend: string): Throughput {
   if (backend === 'cpu') {
-    const cnn = stepsPerSecond(chapterCnn(), 4, 1);
+    const cnn = stepsPerSecond(chapterCnn({ seed: 0 }), 4, 1);
     return { cnn, resnet: cnn / 20, resnetExtrapolated: true };
   }
-  return { cnn: stepsPerSecond(chapterCnn(), 64, 3), resnet: stepsPerSecond(chapterResnet({ inputShape: [24, 24, 3] }), 32, 2), resnetExtrapolated: false };
+  return {
+    cnn: stepsPerSecond(chapterCnn({ seed: 0 }), 128, 4),
+    resnet: stepsPerSecond(chapterResnet({ inputShape: [24, 24, 3], seed: 0 }), 64, 3),
+    resnetExtrapolated: false,
+  };
+}
+
+/** Seconds to train one image through a model of this workload. */
+export function secondsPerImage(w: Workload, t: Throughput): number {
+  return (w.cnn ?? 0) / t.cnn + (w.resnet ?? 0) / t.resnet;
+}
+
+/** Train and test sizes of a run. */
+export interface Sizes {
+  trainSize: number;
+  testSize: number;
 }
 
 /**
- * Estimated seconds for `keys` at the given sizes: training, one test pass per epoch (about a third of a training
- * step per image) and the 64-crop shift measurements.
+ * Estimated seconds for one model and seed: training, one test pass per epoch and a final one (a forward pass costs
+ * about a third of a training step), and for shift models the 64 crops of every test image.
  */
-export function estimateSeconds(t: Throughput, keys: readonly TrainingKey[], size: { trainSize: number; testSize: number; epochs: number }): number {
-  let seconds = 10; // data loading, model building, report
-  for (const key of keys) {
-    const w = WORKLOAD[key];
-    const perImage = w.cnn / t.cnn + w.resnet / t.resnet;
-    seconds += perImage * size.epochs * (size.trainSize + size.testSize / 3);
-    if (key === 'shift' || key === 'exercise2') seconds += (w.cnn * 64 * size.testSize) / (3 * t.cnn);
-  }
-  return seconds;
+export function modelSeconds(spec: ModelSpec, epochs: number, sizes: Sizes, t: Throughput): number {
+  const s = secondsPerImage(spec.workload, t);
+  const inference = s / 3;
+  return epochs * (sizes.trainSize * s + sizes.testSize * inference) + sizes.testSize * inference * (spec.shift ? 64 : 1) + 2;
 }
 
-/** The largest preset whose estimate fits `budgetSeconds` (sizes capped at what the data holds), or `smoke`. */
-export function choosePreset(
-  t: Throughput,
-  keys: readonly TrainingKey[],
-  budgetSeconds: number,
-  available: { train: number; test: number },
-): { preset: PresetName; seconds: number } {
-  for (const preset of ['chapter', 'quick', 'smoke'] as const) {
-    const p = PRESETS[preset];
-    const seconds = estimateSeconds(t, keys, { trainSize: Math.min(p.trainSize, available.train), testSize: Math.min(p.testSize, available.test), epochs: p.epochs });
-    if (seconds <= budgetSeconds || preset === 'smoke') return { preset, seconds };
-  }
-  throw new Error('unreachable');
+/** Estimated seconds for an experiment under a plan. */
+export function experimentSeconds(e: Experiment, plan: ExperimentPlan, sizes: Sizes, t: Throughput): number {
+  const perSeed = e.models().reduce((sum, spec) => sum + modelSeconds(spec, plan.epochs, sizes, t), 0);
+  return e.trains ? perSeed * plan.seeds.length : 5;
 }
 
 /** `1 h 05 min`, `12 min`, `40 s`. */

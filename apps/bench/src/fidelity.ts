@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 
-import type { ModelRecord, Results, TrainingKey } from './report/results';
+import type { TrainingRecord } from './experiments/training';
+import type { ModelRun } from './experiments/types';
+import type { Results } from './report/results';
 
 /**
  * Fidelity check: the final test accuracies (and shift figures) of aa-bench runs next to those of the
@@ -25,7 +27,7 @@ export interface ReferenceRun {
 }
 
 /** Which aa-bench model each reference model is: experiment and model key. */
-export const REFERENCE_MODELS: Readonly<Record<string, { experiment: TrainingKey; key: string; label: string }>> = {
+export const REFERENCE_MODELS: Readonly<Record<string, { experiment: string; key: string; label: string }>> = {
   normal: { experiment: 'shift', key: 'plain', label: 'plain CNN' },
   aa: { experiment: 'shift', key: 'aa', label: 'anti-aliased CNN' },
   resnet: { experiment: 'residual', key: 'resnet', label: 'ResNet (28 blocks)' },
@@ -105,7 +107,7 @@ export interface FidelityRow {
   reason?: string;
   /** Training images, test images and epochs both sides used (from the reference). */
   sizes: { train: number; test: number; epochs: number };
-  shift?: { ours: ModelRecord['shift'] | undefined; pytorch: { medianStd: number | null; agreement: number | null; accuracyAllShifts: number | null } };
+  shift?: { ours: NonNullable<ModelRun['shift']>['metrics'] | undefined; pytorch: { medianStd: number | null; agreement: number | null; accuracyAllShifts: number | null } };
 }
 
 /** The comparison of runs with references. */
@@ -116,11 +118,12 @@ export interface FidelityReport {
   shiftStd?: { ours?: { plain: number; aa: number }; pytorch?: { plain: number; aa: number } };
 }
 
-function findModel(runs: readonly Results[], experiment: TrainingKey, key: string): { run: Results; model: ModelRecord } | undefined {
+/** The model's run with the first seed (the reference trains one seed). */
+function findModel(runs: readonly Results[], experiment: string, key: string): { run: Results; model: ModelRun } | undefined {
   // The last run given wins, so a re-run listed later replaces an earlier one.
   for (let i = runs.length - 1; i >= 0; i--) {
     const run = runs[i] as Results;
-    const model = run.experiments[experiment]?.models.find((m) => m.key === key);
+    const model = (run.experiments[experiment] as TrainingRecord | undefined)?.models.find((m) => m.key === key)?.runs[0];
     if (model) return { run, model };
   }
   return undefined;
@@ -147,25 +150,25 @@ export function compareWithReference(runs: readonly Results[], references: reado
     const base = { reference: ref.model, label: target.label, pytorch: ref.finalAccuracy, sizes, trainLoss: { ours: oursLoss, pytorch: ref.finalTrainLoss } };
     const shift =
       target.experiment === 'shift'
-        ? { ours: found?.model.shift, pytorch: { medianStd: ref.medianStd, agreement: ref.agreement, accuracyAllShifts: ref.accuracyAllShifts } }
+        ? { ours: found?.model.shift?.metrics, pytorch: { medianStd: ref.medianStd, agreement: ref.agreement, accuracyAllShifts: ref.accuracyAllShifts } }
         : undefined;
     if (!found) {
       rows.push({ ...base, ours: null, difference: null, status: 'missing', reason: `no run has ${target.experiment}/${target.key}`, shift });
       continue;
     }
     const ours = found.model.finalAccuracy;
-    const difference = ours === null ? null : Math.round((ours - ref.finalAccuracy) * 1e4) / 100;
+    const difference = Math.round((ours - ref.finalAccuracy) * 1e4) / 100;
     const data = found.run.data;
     const mismatches: string[] = [];
     if (!data) mismatches.push('the run records no data sizes');
     else {
-      if (data.sample) mismatches.push('the run used the shipped sample');
+      if (data.embedded) mismatches.push('the run used the embedded subset');
       if (data.trainSize !== ref.train) mismatches.push(`train ${data.trainSize} vs ${ref.train}`);
       if (data.testSize !== ref.test) mismatches.push(`test ${data.testSize} vs ${ref.test}`);
-      if (data.epochs !== ref.epochs) mismatches.push(`epochs ${data.epochs} vs ${ref.epochs}`);
+      if (found.model.records.length !== ref.epochs) mismatches.push(`epochs ${found.model.records.length} vs ${ref.epochs}`);
     }
-    if (mismatches.length > 0 || difference === null) {
-      rows.push({ ...base, ours, difference, status: 'mismatch', reason: mismatches.join(', ') || 'the run has no test accuracy', shift });
+    if (mismatches.length > 0) {
+      rows.push({ ...base, ours, difference, status: 'mismatch', reason: mismatches.join(', '), shift });
       continue;
     }
     rows.push({ ...base, ours, difference, status: Math.abs(difference) <= tolerance ? 'ok' : 'outside', shift });

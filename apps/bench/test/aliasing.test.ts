@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { aliasingError, bandLimited, runAliasing } from '../src/experiments/aliasing';
-import { resizeAndCenterCrop, zonePlate } from '../src/experiments/images';
+import { aliasingError, bandLimited, runAliasing } from '../src/aliasing/measure';
+import { resizeAndCenterCrop, zonePlate } from '../src/aliasing/images';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -18,36 +18,40 @@ describe('CIFAR-10 resolution and the offline fallback', () => {
   };
   afterAll(() => [cache, ...made].forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-  it('falls back to the shipped sample with one clear line when nothing is local and the download fails', async () => {
+  it('falls back to the embedded subset with one clear line when nothing is local and the download fails', async () => {
     const lines: string[] = [];
     const data = await resolveCifar10({ cacheDir: cache, url: UNREACHABLE }, (l) => lines.push(l));
-    expect(data.sample).toBe(true);
-    expect(data.train.count).toBe(1000);
-    expect(data.test.count).toBe(500);
+    expect(data.embedded).toBe(true);
+    expect(data.train.count).toBe(10000);
+    expect(data.fullTest.count).toBe(2500);
+    // Class-balanced, as the subset promises: 1,000 and 250 per class.
+    const perClass = (labels: Uint8Array) => Array.from({ length: 10 }, (_, k) => labels.filter((l) => l === k).length);
+    expect(perClass(data.train.labels)).toEqual(new Array(10).fill(1000));
+    expect(perClass(data.fullTest.labels)).toEqual(new Array(10).fill(250));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/not available locally and could not be downloaded .*running on the shipped sample .*--data-dir .*--archive .*network/);
+    expect(lines[0]).toMatch(/not available locally and could not be downloaded .*running on the embedded subset \(10,000 train \/ 2,500 test images\).*--data-dir .*--archive .*network/);
   });
 
   it('uses a local archive when given, without falling back', async () => {
     const file = archive();
     const lines: string[] = [];
     const data = await resolveCifar10({ archive: file, spec: TINY_SPEC, url: UNREACHABLE }, (l) => lines.push(l));
-    expect(data.sample).toBe(false);
+    expect(data.embedded).toBe(false);
     expect(data.train.count).toBe(20);
-    expect(data.test.count).toBe(TEST_COUNT);
-    expect(Array.from(data.test.labels)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(data.fullTest.count).toBe(TEST_COUNT);
+    expect(Array.from(data.fullTest.labels)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(lines).toEqual([]);
   });
 
-  it('never substitutes the sample for a local copy that is given but broken', async () => {
+  it('never substitutes the subset for a local copy that is given but broken', async () => {
     const lines: string[] = [];
     await expect(resolveCifar10({ dataDir: join(cache, 'nowhere'), url: UNREACHABLE }, (l) => lines.push(l))).rejects.toThrow(/nowhere/);
     await expect(resolveCifar10({ archive: archive(), url: UNREACHABLE }, (l) => lines.push(l))).rejects.toThrow(/not the official CIFAR-10 binary version/);
     expect(lines).toEqual([]);
   });
 
-  it('subsets are random (the sample is stored class by class), seeded and within the set', async () => {
-    const data = await resolveCifar10({ sample: true }, () => undefined);
+  it('subsets are random, seeded and within the set', async () => {
+    const data = await resolveCifar10({ subset: true }, () => undefined);
     const a = subset(data.train, 100, 1);
     const b = subset(data.train, 100, 1);
     expect(a.count).toBe(100);

@@ -4,30 +4,40 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { compareWithReference, fidelityPassed, formatFidelity, parseReference, type ReferenceRun } from '../src/fidelity';
-import type { ModelRecord, Results } from '../src/report/results';
+import type { ModelSummary } from '../src/experiments/training';
+import type { ModelRun } from '../src/experiments/types';
+import type { Results } from '../src/report/results';
 
-function model(key: string, finalAccuracy: number, medianStd?: number): ModelRecord {
+/** A model of a run: one seed, three epochs, the last with train loss 1.25. */
+function model(key: string, finalAccuracy: number, medianStd?: number): ModelSummary {
   const epoch = (e: number, trainLoss: number) => ({ epoch: e, totalTime: 1, epochTime: 1, lr: 1e-3, trainLoss, testLoss: 1, trainScores: {}, testScores: {} });
-  return {
+  const r: ModelRun = {
     key,
     label: key,
+    seed: 0,
     params: 1,
     finalAccuracy,
     imagesPerSecond: 1,
-    records: [epoch(0, 2.5), epoch(1, 1.25)],
-    ...(medianStd === undefined ? {} : { shift: { medianStd, agreement: 0.7, accuracyAllShifts: 0.5, images: 200 } }),
+    records: [epoch(0, 2.5), epoch(1, 1.75), epoch(2, 1.25)],
+    testCorrect: '',
+    learned: { learned: true, accuracy: finalAccuracy, chance: 0.1, pValue: 0 },
+    ...(medianStd === undefined ? {} : { shift: { metrics: { medianStd, agreement: 0.7, accuracyAllShifts: 0.5, images: 200 }, perImageStd: [], imageProbabilities: [] } }),
   };
+  return { key, label: key, params: 1, accuracy: { mean: finalAccuracy, std: 0 }, imagesPerSecond: 1, learned: true, runs: [r] };
 }
 
-function run(models: Partial<Record<'shift' | 'residual' | 'mixup', ModelRecord[]>>, data: Partial<NonNullable<Results['data']>> = {}): Results {
-  const experiment = (ms: ModelRecord[]) => ({ title: '', description: '', dataset: 'CIFAR-10', models: ms, csv: '', figures: [], notes: [], seconds: 1 });
+function run(models: Partial<Record<'shift' | 'residual' | 'mixup', ModelSummary[]>>, data: Partial<NonNullable<Results['data']>> = {}): Results {
+  const experiment = (ms: ModelSummary[]) => ({ title: '', description: '', dataset: 'CIFAR-10', plan: { epochs: 3, seeds: [0] }, models: ms, csv: '', figures: [], notes: [], seconds: 1 });
   return {
     tool: 'aa-bench',
+    format: 2,
     startedAt: '',
-    config: {},
+    command: 'chapter',
+    planned: Object.keys(models),
     environment: { node: '', tfjs: '', backend: 'cpu', backendProvider: '', platform: '', cpus: 2 },
-    data: { source: 'x', sample: false, trainSize: 1000, testSize: 200, epochs: 3, batchSize: 128, preset: 'custom', ...data },
+    data: { source: 'x', embedded: false, trainSize: 1000, testSize: 200, ...data },
     experiments: Object.fromEntries(Object.entries(models).map(([k, ms]) => [k, experiment(ms)])),
+    claims: [],
   };
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { CENTRE_CROP, shiftMetrics } from '../src/experiments/shift';
+import { CENTRE_CROP, cropPredictions, measureShift } from '../src/training/shiftMetrics';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -28,7 +28,7 @@ const W = [
   [0, 0, 0, 0.2, 0, 0, 0, 0, 0, 0.1],
 ];
 
-describe('shiftMetrics (exercise 1) against independent arithmetic', () => {
+describe('measureShift (exercise 1) against independent arithmetic', () => {
   it('median std, agreement with the centre crop and accuracy over the 64 crops', () => {
     const input = tf.input({ shape: [24, 24, 3] });
     const pooled = tf.layers.globalAveragePooling2d({}).apply(input) as tf.SymbolicTensor;
@@ -39,6 +39,7 @@ describe('shiftMetrics (exercise 1) against independent arithmetic', () => {
     const stds: number[] = [];
     let agree = 0;
     let correct = 0;
+    const centreCorrect: boolean[] = [];
     for (let i = 0; i < 2; i++) {
       const probs: number[] = [];
       const classes: number[] = [];
@@ -59,11 +60,16 @@ describe('shiftMetrics (exercise 1) against independent arithmetic', () => {
       const m = probs.reduce((a, b) => a + b, 0) / 64;
       stds.push(Math.sqrt(probs.reduce((a, p) => a + (p - m) ** 2, 0) / 64));
       agree += classes.filter((c) => c === classes[CENTRE_CROP]).length;
+      centreCorrect.push(classes[CENTRE_CROP] === set.labels[i]);
       correct += classes.filter((c) => c === set.labels[i]).length;
     }
     const before = tf.memory().numTensors;
-    const got = shiftMetrics(model, set);
+    const measured = measureShift(model, set);
+    const got = measured.metrics;
     expect(tf.memory().numTensors).toBe(before);
+    expect(measured.perImageStd[0]).toBeCloseTo(stds[0] as number, 5);
+    expect(measured.perImageStd[1]).toBeCloseTo(stds[1] as number, 5);
+    expect(measured.centreCorrect).toEqual(centreCorrect);
     expect(got.images).toBe(2);
     expect(got.medianStd).toBeCloseTo(((stds[0] as number) + (stds[1] as number)) / 2, 5);
     expect(got.medianStd).toBeGreaterThan(0.001);
@@ -72,6 +78,25 @@ describe('shiftMetrics (exercise 1) against independent arithmetic', () => {
     expect(correct).toBeGreaterThan(0);
     expect(got.agreement).toBeCloseTo(agree / 128, 10);
     expect(got.accuracyAllShifts).toBeCloseTo(correct / 128, 10);
+    model.dispose();
+  });
+});
+
+describe('measureShift across blocks of images', () => {
+  it('gives each of 11 images (more than one block) the figures of its own 64 crops', () => {
+    const count = 11;
+    const data = new Uint8Array(count * 32 * 32 * 3).map((_, i) => (i * 131 + Math.floor(i / 3072) * 17) & 255);
+    const set = { images: data, labels: Uint8Array.from({ length: count }, (_, i) => i % 3), count, height: 32, width: 32, channels: 3 };
+    const input = tf.input({ shape: [24, 24, 3] });
+    const pooled = tf.layers.globalAveragePooling2d({}).apply(input) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 10, weights: [tf.tensor2d(W), tf.zeros([10])] }).apply(pooled) as tf.SymbolicTensor });
+    const measured = measureShift(model, set);
+    for (let i = 0; i < count; i++) {
+      const { probs, classes } = cropPredictions(model, set, i);
+      const mean = probs.reduce((a, b) => a + b, 0) / 64;
+      expect(measured.perImageStd[i]).toBeCloseTo(Math.sqrt(probs.reduce((a, p) => a + (p - mean) ** 2, 0) / 64), 6);
+      expect(measured.centreCorrect[i]).toBe(classes[CENTRE_CROP] === set.labels[i]);
+    }
     model.dispose();
   });
 });

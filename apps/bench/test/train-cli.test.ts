@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,6 +10,11 @@ const tsx = require.resolve('tsx/cli');
 const run = (args: string[]) => spawnSync(process.execPath, [tsx, 'src/cli.ts', ...args], { cwd: appDir, encoding: 'utf8' });
 const UNREACHABLE = 'http://127.0.0.1:9/cifar-10-binary.tar.gz';
 
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const results = (dir: string): Json => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+/** A run's records without the wall-clock fields, which differ from run to run. */
+const withoutTimes = (records: Json[]) => records.map(({ totalTime, epochTime, ...rest }) => (void totalTime, void epochTime, rest));
+
 describe('training experiments through the CLI (smoke sizes)', () => {
   const root = mkdtempSync(join(tmpdir(), 'aa-bench-train-'));
   const out = join(root, 'run');
@@ -17,70 +22,102 @@ describe('training experiments through the CLI (smoke sizes)', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   const tiny = ['--preset', 'smoke', '--train-size', '64', '--test-size', '16', '--batch-size', '32', '--cache-dir', cache, '--data-url', UNREACHABLE];
 
-  it('shift: offline, falls back to the sample with one line, and writes results, CSV, SVG, PNG and the report', () => {
+  it('shift: offline, falls back to the embedded subset with one line, writes results with claims, CSV, figures and the report', () => {
     const r = run(['--out', out, 'shift', ...tiny]);
+    expect(r.stderr).not.toMatch(/aa-bench: /);
     expect(r.status).toBe(0);
-    expect(r.stderr.match(/running on the shipped sample/g)).toHaveLength(1);
-    expect(r.stderr).toMatch(/not available locally and could not be downloaded .*--data-dir DIR or --archive .*network/);
+    expect(r.stderr.match(/running on the embedded subset/g)).toHaveLength(1);
+    // The result path on stdout, progress on stderr.
+    expect(r.stdout.trim()).toBe(join(out, 'report.html'));
     for (const f of ['results.json', 'shift.csv', 'shift-accuracy.svg', 'shift-probability.svg', 'shift-grid-plain.png', 'shift-grid-aa.png', 'report.md', 'report.html']) {
       expect(existsSync(join(out, f))).toBe(true);
     }
-    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-    expect(results.data).toMatchObject({ sample: true, trainSize: 64, testSize: 16, epochs: 1 });
-    const shift = results.experiments.shift;
-    expect(shift.models.map((m: { key: string }) => m.key)).toEqual(['plain', 'aa']);
+    const res = results(out);
+    expect(res).toMatchObject({ format: 2, command: 'shift', data: { embedded: true, trainSize: 64, testSize: 16 }, settings: { batchSize: 32, plans: { shift: { epochs: 1, seeds: [0] } } } });
+    const shift = res.experiments.shift;
+    expect(shift.models.map((m: Json) => m.key)).toEqual(['plain', 'aa']);
     for (const m of shift.models) {
       expect(m.params).toBe(18010);
-      expect(m.records).toHaveLength(1);
-      expect(m.imageProbabilities).toHaveLength(64);
-      expect(m.shift.images).toBe(16);
-      expect(m.shift.agreement).toBeGreaterThan(0);
-      expect(m.shift.agreement).toBeLessThanOrEqual(1);
-      expect(m.shift.medianStd).toBeGreaterThanOrEqual(0);
+      const r0 = m.runs[0];
+      expect(r0.records).toHaveLength(1);
+      expect(r0.testCorrect).toMatch(/^[01]{16}$/);
+      expect(r0.shift.perImageStd).toHaveLength(16);
+      expect(r0.shift.imageProbabilities).toHaveLength(64);
+    }
+    expect(res.claims.map((c: Json) => c.id)).toEqual(['aa-lowers-shift-std', 'aa-raises-accuracy']);
+    for (const c of res.claims) {
+      expect(['reproduced', 'not reproduced', 'inconclusive']).toContain(c.verdict);
+      expect(c).toHaveProperty('pValue');
+      expect(c.evidence.length).toBeGreaterThan(0);
     }
     const csv = readFileSync(join(out, 'shift.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('model,epoch,total time,train loss,test loss,train Accuracy,test Accuracy,epoch time,lr');
-    expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['plain', 'aa']);
+    expect(csv[0]).toBe('model,seed,epoch,total time,train loss,test loss,train Accuracy,test Accuracy,epoch time,lr');
+    expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['plain,0', 'aa,0']);
     const grid = PNG.sync.read(readFileSync(join(out, 'shift-grid-plain.png')));
     expect(grid.width).toBe(8 * 72 + 9 * 2);
-    const html = readFileSync(join(out, 'report.html'), 'utf8');
-    expect(html.match(/<figure class="svg-figure"/g)).toHaveLength(2);
-    expect(html.match(/src="data:image\/png;base64,/g)).toHaveLength(2);
-    expect(html).toContain('Run on the sample');
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\*\*Run on the sample\*\*[\s\S]*!\[test accuracy per epoch\]\(shift-accuracy\.svg\)/);
+    // The CNNs' final weights are kept as small model files; the checkpoints are gone.
+    expect(readdirSync(join(out, 'models')).sort()).toEqual(['shift-aa-seed0', 'shift-plain-seed0']);
+    expect(existsSync(join(out, 'checkpoints'))).toBe(false);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toMatch(/^# aa-bench report[\s\S]*This run reproduced \d of the 2 findings it tested/);
+    expect(md).toContain('**Run on the embedded subset**');
   });
 
-  it('--resume continues from the last finished epoch', () => {
-    const first = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).experiments.shift.models[0].records[0];
-    const r = run(['--out', out, 'shift', ...tiny, '--epochs', '2', '--resume']);
+  it('--seed makes a run reproducible: the same command gives the same records', () => {
+    const again = join(root, 'again');
+    const r = run(['--out', again, 'shift', ...tiny]);
     expect(r.status).toBe(0);
-    expect(r.stderr).not.toMatch(/shift\/plain: epoch 1\/2/);
-    expect(r.stderr).toMatch(/shift\/plain: epoch 2\/2/);
-    const records = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).experiments.shift.models[0].records;
-    expect(records).toHaveLength(2);
-    expect(records[0]).toEqual(first);
+    const a = results(out).experiments.shift.models;
+    const b = results(again).experiments.shift.models;
+    for (let i = 0; i < 2; i++) {
+      expect(withoutTimes(b[i].runs[0].records)).toEqual(withoutTimes(a[i].runs[0].records));
+      expect(b[i].runs[0].testCorrect).toBe(a[i].runs[0].testCorrect);
+      expect(b[i].runs[0].shift.perImageStd).toEqual(a[i].runs[0].shift.perImageStd);
+    }
+    const other = join(root, 'other-seed');
+    expect(run(['--out', other, 'shift', ...tiny, '--seed', '1']).status).toBe(0);
+    expect(withoutTimes(results(other).experiments.shift.models[0].runs[0].records)).not.toEqual(withoutTimes(a[0].runs[0].records));
+  });
+
+  it('refuses to overwrite another run, and a resume with other settings, naming them', () => {
+    const over = run(['--out', out, 'shift', ...tiny]);
+    expect(over.status).not.toBe(0);
+    expect(over.stderr).toMatch(/--out .* holds another run \(aa-bench shift, started .*\); pass --resume to continue it, or choose another --out/);
+    const changed = run(['--out', out, 'shift', ...tiny, '--epochs', '2', '--seed', '3', '--resume']);
+    expect(changed.status).not.toBe(0);
+    expect(changed.stderr).toMatch(/--resume: the run in .* used other settings: seed \(0 before, 3 now\); shift epochs \(1 before, 2 now\); shift seeds \(0 before, 3 now\)/);
+  });
+
+  it('--resume with the same settings reuses the finished models; on an empty folder it starts fresh', () => {
+    const same = run(['--out', out, 'shift', ...tiny, '--resume']);
+    expect(same.status).toBe(0);
+    expect(same.stderr).toMatch(/shift\/plain seed 0: finished in the earlier run, reused/);
+    expect(same.stderr).not.toMatch(/shift\/plain: epoch 1\/1/);
+    const fresh = run(['--out', join(root, 'fresh'), 'aliasing', '--size', '64', '--resume']);
+    expect(fresh.stderr).toMatch(/--resume: nothing to resume in .*fresh; starting fresh/);
   });
 
   it('residual: a tiny run of the CNN, ResNet and ReZero ResNet', () => {
     const dir = join(root, 'residual');
-    const r = run(['--out', dir, 'residual', '--sample', '--preset', 'smoke', '--train-size', '16', '--test-size', '8', '--batch-size', '16']);
+    const r = run(['--out', dir, 'residual', '--subset', '--preset', 'smoke', '--train-size', '16', '--test-size', '8', '--batch-size', '16']);
     expect(r.status).toBe(0);
-    const res = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).experiments.residual;
-    expect(res.models.map((m: { key: string; params: number }) => [m.key, m.params])).toEqual([
+    const res = results(dir);
+    expect(res.experiments.residual.models.map((m: Json) => [m.key, m.params])).toEqual([
       ['cnn', 18010],
       ['resnet', 1181194],
       ['rezero', 1181222],
     ]);
+    expect(res.claims.map((c: Json) => c.id)).toEqual(['rezero-beats-resnet']);
     for (const f of ['residual.csv', 'residual-accuracy.svg', 'residual-time.svg']) expect(existsSync(join(dir, f))).toBe(true);
   }, 600000);
 
   it('exercises --only 2 runs exercise 2 alone', () => {
     const dir = join(root, 'exercise2');
-    const r = run(['--out', dir, 'exercises', '--only', '2', '--sample', '--preset', 'smoke', '--train-size', '16', '--test-size', '8', '--batch-size', '16']);
+    const r = run(['--out', dir, 'exercises', '--only', '2', '--subset', '--preset', 'smoke', '--train-size', '16', '--test-size', '8', '--batch-size', '16']);
     expect(r.status).toBe(0);
-    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
-    expect(Object.keys(results.experiments)).toEqual(['exercise2']);
-    expect(results.experiments.exercise2.models.map((m: { key: string; params: number }) => [m.key, m.params])).toEqual([
+    const res = results(dir);
+    expect(Object.keys(res.experiments)).toEqual(['exercise2']);
+    expect(res.experiments.exercise2.models.map((m: Json) => [m.key, m.params])).toEqual([
       ['strided', 18010],
       ['aa_strided', 18010],
       ['avg', 18010],
@@ -90,14 +127,30 @@ describe('training experiments through the CLI (smoke sizes)', () => {
 
   it.each([
     [['exercises', '--only', '1,4'], /--only must be a comma-separated list of exercise numbers \(2, 3, 4, 5, 6\), got '1,4'/],
-    [['shift', '--preset', 'huge'], /--preset must be one of chapter, quick, smoke, got 'huge'/],
+    [['shift', '--preset', 'huge'], /--preset must be one of auto, chapter, quick, smoke, got 'huge'/],
     [['shift', '--epochs', '0'], /--epochs must be a positive integer, got '0'/],
-    [['shift', '--train-size', '60000', '--sample'], /--train-size must be at most 50000/],
+    [['shift', '--train-size', '60000', '--subset'], /--train-size must be at most 50000/],
     [['shift', '--data-dir', '/nowhere', '--preset', 'smoke'], /nowhere/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
   ])('fails clearly on %p', (args, message) => {
     const r = run(['--out', join(root, 'bad'), ...args]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(message);
-    expect(r.stderr).not.toMatch(/running on the shipped sample/);
+    expect(r.stderr).not.toMatch(/running on the embedded subset/);
+  });
+
+  it('fails fast on an --out under /proc', () => {
+    const r = run(['--out', '/proc/x', 'aliasing', '--size', '64']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/--out must be a folder on a real file system, got '\/proc\/x'/);
+  });
+
+  it('help lists the global options and only the options each command uses', () => {
+    const shift = run(['shift', '--help']).stdout;
+    expect(shift).toMatch(/--out <dir>/);
+    expect(shift).toMatch(/--backend <name>/);
+    expect(shift).toMatch(/--image-id <n>/);
+    expect(shift).toMatch(/--seeds <n>/);
+    expect(run(['residual', '--help']).stdout).not.toMatch(/--image-id/);
   });
 });

@@ -1,7 +1,7 @@
 import { dataLoader, randomCrop } from '@aa/cifar-data';
 import * as tf from '@tensorflow/tfjs';
 
-import { EpochSource } from '../src/experiments/training';
+import { EpochSource } from '../src/training/trainModel';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

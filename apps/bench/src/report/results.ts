@@ -1,86 +1,53 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EpochRecord } from '@aa/train-loop';
 
-/** Aliasing results as stored: the numbers, and the PNG files the images went to. */
-export interface AliasingRecord {
-  source: string;
-  size: number;
-  factor: number;
-  blurKernelSize: number;
-  error: { maxPool: number; antiAliased: number };
-  reduction: number;
-  images: { original: string; maxPool: string; antiAliased: string };
-  seconds: number;
-}
-
-/** One trained model as stored: its per-epoch records (train-loop's EpochRecord) and summary figures. */
-export interface ModelRecord {
-  key: string;
-  label: string;
-  params: number;
-  /** Final test accuracy (null if there was no test data). */
-  finalAccuracy: number | null;
-  /** Training images per second over the whole run. */
-  imagesPerSecond: number;
-  /** Per-epoch records as `trainNetwork` returns them. */
-  records: EpochRecord[];
-  /** Shift experiments only: exercise 1's figures over the test images. */
-  shift?: { medianStd: number; agreement: number; accuracyAllShifts: number; images: number };
-  /** Shift experiments only: correct-class probability of the 64 crops of the chosen image. */
-  imageProbabilities?: number[];
-}
-
-/** A figure file of the report. */
-export interface FigureRecord {
-  file: string;
-  caption: string;
-  /** Shown width in pixels. */
-  width: number;
-}
-
-/** A training experiment (shift, residual, mixup, or one exercise) as stored. */
-export interface TrainingRecord {
-  title: string;
-  /** What it reproduces and how, for the report. */
-  description: string;
-  dataset: string;
-  models: ModelRecord[];
-  /** CSV of every model's per-epoch records (column `model` first). */
-  csv: string;
-  figures: FigureRecord[];
-  /** Shift experiment: the chosen test image. */
-  image?: { id: number; label: number; className: string };
-  notes: string[];
-  seconds: number;
-}
-
-/** Keys of the training experiments, in the order `all` runs them. */
-export const TRAINING_KEYS = ['shift', 'residual', 'mixup', 'exercise2', 'exercise3', 'exercise4', 'exercise5', 'exercise6'] as const;
-export type TrainingKey = (typeof TRAINING_KEYS)[number];
+import type { Claim } from '../claims/claims';
+import type { ExperimentPlan, ExperimentRecordBase } from '../experiments/types';
 
 /** The data a run trained on. */
 export interface DataRecord {
+  /** Where it was read from. */
   source: string;
-  /** True when the run used the shipped 1,000/500-image sample instead of the full CIFAR-10. */
-  sample: boolean;
+  /** True when this is the CIFAR-10 subset embedded in the project, not the full data set. */
+  embedded: boolean;
   trainSize: number;
   testSize: number;
-  epochs: number;
-  batchSize: number;
+}
+
+/** The settings every training experiment of a run shares. */
+export interface RunSettingsRecord {
+  /** `auto` (sized to the time budget), `chapter`, `quick` or `smoke`. */
   preset: string;
+  trainSize: number;
+  testSize: number;
+  batchSize: number;
+  /** The first seed; experiments train seeds seed, seed+1, ... */
+  seed: number;
+  /** Why these sizes: the planner's explanation. */
+  sizing: string[];
+  /** Each training experiment's epochs and seeds, by key. */
+  plans: Record<string, ExperimentPlan>;
 }
 
 /** Everything a run measured: the report is rebuilt from this file alone (plus the images it names). */
 export interface Results {
   tool: 'aa-bench';
+  /** Layout of this file. */
+  format: 2;
   startedAt: string;
   finishedAt?: string;
-  config: Record<string, unknown>;
+  /** The command that made it, e.g. `chapter`, `shift`, `all`. */
+  command: string;
+  /** The experiments it runs, in order. */
+  planned: string[];
   environment: { node: string; tfjs: string; backend: string; backendProvider: string; platform: string; cpus: number };
   /** Present when the run trained models. */
+  settings?: RunSettingsRecord;
   data?: DataRecord;
-  experiments: { aliasing?: AliasingRecord } & Partial<Record<TrainingKey, TrainingRecord>>;
+  /** Each experiment's record, by key. */
+  experiments: Record<string, ExperimentRecordBase>;
+  /** The chapter's claims this run tested, with verdicts. */
+  claims: Claim[];
 }
 
 export const RESULTS_FILE = 'results.json';
@@ -104,6 +71,9 @@ export function readResults(dir: string): Results {
   }
   if (!parsed || typeof parsed !== 'object' || (parsed as Results).tool !== 'aa-bench') {
     throw new Error(`${path} is not an aa-bench results file.`);
+  }
+  if ((parsed as Results).format !== 2) {
+    throw new Error(`${path} was written by an older aa-bench (no 'format: 2'); rerun the experiments to rebuild its report.`);
   }
   return parsed as Results;
 }

@@ -17,6 +17,8 @@ export interface LineChartOptions {
   yDomain?: readonly [number, number];
   /** Draw a dot on each point (useful with few points). Default when a series has at most 40 points. */
   markers?: boolean;
+  /** Only whole-number ticks on the x axis (epochs, indices). */
+  integerX?: boolean;
 }
 
 /** Colour-blind-safe palette (Okabe–Ito). */
@@ -47,7 +49,7 @@ function fmt(v: number): string {
  * A self-contained SVG line chart: axes with round-number ticks and grid lines, axis labels, a title, one
  * coloured line per series and a legend. No dependencies: the report embeds it inline.
  */
-export function lineChart({ title, xLabel, yLabel, series, width = 560, height = 340, yDomain, markers }: LineChartOptions): string {
+export function lineChart({ title, xLabel, yLabel, series, width = 560, height = 340, yDomain, markers, integerX = false }: LineChartOptions): string {
   const m = { top: 34, right: 16, bottom: 46, left: 60 };
   const legendRows = series.length;
   const legendH = legendRows * 16 + 6;
@@ -57,7 +59,8 @@ export function lineChart({ title, xLabel, yLabel, series, width = 560, height =
   let [x0, x1] = pts.length ? [Math.min(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[0]))] : [0, 1];
   let [y0, y1] = yDomain ?? (pts.length ? [Math.min(...pts.map((p) => p[1])), Math.max(...pts.map((p) => p[1]))] : [0, 1]);
   if (x1 === x0) [x0, x1] = [x0 - 1, x1 + 1];
-  if (y1 === y0) [y0, y1] = [y0 - 0.5, y1 + 0.5];
+  // One value: a small band around it, so the ticks stay distinct and readable.
+  if (y1 === y0) [y0, y1] = [y0 - Math.max(0.05, Math.abs(y0) * 0.1), y1 + Math.max(0.05, Math.abs(y1) * 0.1)];
   const sx = (x: number) => m.left + ((x - x0) / (x1 - x0)) * plotW;
   const sy = (y: number) => m.top + plotH - ((y - y0) / (y1 - y0)) * plotH;
   const parts: string[] = [];
@@ -66,7 +69,8 @@ export function lineChart({ title, xLabel, yLabel, series, width = 560, height =
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`,
   );
-  for (const t of niceTicks(x0, x1, 6)) {
+  const xTicks = niceTicks(x0, x1, 6).filter((t) => !integerX || Number.isInteger(t));
+  for (const t of integerX && xTicks.length === 0 ? [Math.round(x0)] : xTicks) {
     const x = sx(t).toFixed(1);
     parts.push(`<line x1="${x}" x2="${x}" y1="${m.top}" y2="${m.top + plotH}" stroke="#eee"/>`);
     parts.push(`<text x="${x}" y="${m.top + plotH + 15}" text-anchor="middle">${fmt(t)}</text>`);
