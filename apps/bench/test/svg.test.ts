@@ -1,6 +1,5 @@
 import { betaDensity, betaCurves, logGamma } from '../src/experiments/beta';
 import { choosePreset, estimateSeconds, formatDuration } from '../src/estimate';
-import { cropGrid, stampText } from '../src/report/grid';
 import { lineChart, niceTicks } from '../src/report/svg';
 
 describe('lineChart', () => {
@@ -76,26 +75,6 @@ describe('Beta densities (figure 14.6)', () => {
     const curves = betaCurves();
     expect(curves.map((c) => c.alpha)).toEqual([0.1, 0.2, 0.3, 0.4]);
     expect(curves[0]?.points).toHaveLength(199);
-  });
-});
-
-describe('crop grid figure', () => {
-  it('tiles the crops enlarged with their probabilities stamped', () => {
-    const crops = new Float32Array(4 * 2 * 2 * 3).map((_, i) => (i % 12) / 12);
-    const img = cropGrid(crops, [0.1, 0.9, 0.5, 0.25], 2, 10);
-    expect(img.width).toBe(2 * 20 + 3 * 2);
-    // Top-left pixel of the first tile (after the 2-pixel gap) is crop 0's pixel (0, 0).
-    expect(Array.from(img.data.subarray((2 * img.width + 2) * 3, (2 * img.width + 2) * 3 + 3))).toEqual([0, 1 / 12, 2 / 12].map(Math.fround));
-    expect(() => cropGrid(crops, [0.1, 0.2, 0.3], 2, 10)).toThrow(/cropGrid: expected a square number/);
-  });
-
-  it('stampText draws the glyphs', () => {
-    const img = { width: 20, height: 10, channels: 3 as const, data: new Float32Array(600).fill(0.5) };
-    stampText(img, '1', 0, 0, 1, [1, 1, 1]);
-    // Glyph '1' row 0 is 0b010: column 1 lit, at (scale + 1, scale + 0) = (2, 1).
-    expect(img.data[(1 * 20 + 2) * 3]).toBe(1);
-    expect(img.data[(1 * 20 + 1) * 3]).toBe(0);
-    expect(() => stampText(img, 'x', 0, 0, 1, [1, 1, 1])).toThrow(/no glyph for 'x'/);
   });
 });
 
