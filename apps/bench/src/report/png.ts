@@ -30,14 +30,36 @@ export function encodePng(image: FloatImage): Buffer {
   return PNG.sync.write(png, { colorType: 2 });
 }
 
-/** Decodes a PNG or JPEG file (by its signature, not its name) into an RGB float image. */
-export function decodeImageFile(path: string): FloatImage {
-  const bytes = readFileSync(path);
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Whether `bytes` start with the PNG signature. */
+export const isPng = (bytes: Uint8Array) => Buffer.from(bytes.subarray(0, 8)).equals(PNG_SIGNATURE);
+
+/** Width and height of a PNG from its header (IHDR), without decoding it. */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } {
+  if (!isPng(bytes) || bytes.length < 24) throw new Error('pngSize: bytes must be a PNG file, got data without the PNG signature.');
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+/** Encodes a float image as a baseline JPEG (values clipped to [0, 1]) at `quality` 1-100. */
+export function encodeJpeg(image: FloatImage, quality = 85): Buffer {
+  const { width, height, channels, data } = image;
+  const rgba = Buffer.alloc(width * height * 4);
+  for (let p = 0; p < width * height; p++) {
+    for (let c = 0; c < 3; c++) rgba[p * 4 + c] = Math.round(Math.min(1, Math.max(0, data[p * channels + (channels === 1 ? 0 : c)] as number)) * 255);
+    rgba[p * 4 + 3] = 255;
+  }
+  return jpeg.encode({ data: rgba, width, height }, quality).data;
+}
+
+/** Decodes PNG or JPEG bytes (by their signature) into an RGB float image; null for any other format. */
+export function decodeImage(bytes: Uint8Array): FloatImage | null {
   let rgba: Uint8Array;
   let width: number;
   let height: number;
-  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
-    const png = PNG.sync.read(bytes);
+  if (isPng(bytes)) {
+    const png = PNG.sync.read(Buffer.from(bytes));
     ({ width, height } = png);
     rgba = png.data;
   } else if (bytes[0] === 0xff && bytes[1] === 0xd8) {
@@ -45,11 +67,18 @@ export function decodeImageFile(path: string): FloatImage {
     ({ width, height } = decoded);
     rgba = decoded.data;
   } else {
-    throw new Error(`--image ${path}: not a PNG or JPEG file (unrecognised signature).`);
+    return null;
   }
   const data = new Float32Array(width * height * 3);
   for (let p = 0; p < width * height; p++) {
     for (let c = 0; c < 3; c++) data[p * 3 + c] = (rgba[p * 4 + c] as number) / 255;
   }
   return { width, height, channels: 3, data };
+}
+
+/** Decodes a PNG or JPEG file (by its signature, not its name) into an RGB float image. */
+export function decodeImageFile(path: string): FloatImage {
+  const image = decodeImage(readFileSync(path));
+  if (!image) throw new Error(`--image ${path}: not a PNG or JPEG file (unrecognised signature).`);
+  return image;
 }
