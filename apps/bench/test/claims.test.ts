@@ -16,7 +16,7 @@ function run(label: string, seed: number, correct: boolean[], stds?: number[], l
     imagesPerSecond: 1,
     testCorrect: correct.map((c) => (c ? '1' : '0')).join(''),
     learned: { learned, accuracy: acc, chance: 0.1, pValue: learned ? 1e-9 : 0.5 },
-    ...(stds ? { shift: { metrics: { medianStd: 0, agreement: 0, accuracyAllShifts: 0, images: stds.length }, perImageStd: stds, imageProbabilities: [] } } : {}),
+    ...(stds ? { shift: { metrics: { medianStd: 0, agreement: 0, accuracyAllShifts: 0, consistency: 0, images: stds.length }, perImageStd: stds, imageProbabilities: [] } } : {}),
   };
 }
 

@@ -21,7 +21,7 @@ function model(key: string, finalAccuracy: number, medianStd?: number): ModelSum
     records: [epoch(0, 2.5), epoch(1, 1.75), epoch(2, 1.25)],
     testCorrect: '',
     learned: { learned: true, accuracy: finalAccuracy, chance: 0.1, pValue: 0 },
-    ...(medianStd === undefined ? {} : { shift: { metrics: { medianStd, agreement: 0.7, accuracyAllShifts: 0.5, images: 200 }, perImageStd: [], imageProbabilities: [] } }),
+    ...(medianStd === undefined ? {} : { shift: { metrics: { medianStd, agreement: 0.7, accuracyAllShifts: 0.5, consistency: 0.8, images: 200 }, perImageStd: [], imageProbabilities: [] } }),
   };
   return { key, label: key, params: 1, accuracy: { mean: finalAccuracy, std: 0 }, imagesPerSecond: 1, learned: true, runs: [r] };
 }

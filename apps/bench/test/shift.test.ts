@@ -39,6 +39,7 @@ describe('measureShift (exercise 1) against independent arithmetic', () => {
     const stds: number[] = [];
     let agree = 0;
     let correct = 0;
+    let consistency = 0;
     const centreCorrect: boolean[] = [];
     for (let i = 0; i < 2; i++) {
       const probs: number[] = [];
@@ -61,6 +62,10 @@ describe('measureShift (exercise 1) against independent arithmetic', () => {
       stds.push(Math.sqrt(probs.reduce((a, p) => a + (p - m) ** 2, 0) / 64));
       agree += classes.filter((c) => c === classes[CENTRE_CROP]).length;
       centreCorrect.push(classes[CENTRE_CROP] === set.labels[i]);
+      // Two different crops picked at random: the share of the 64·63 ordered pairs that agree.
+      let same = 0;
+      for (let a = 0; a < 64; a++) for (let b = 0; b < 64; b++) if (a !== b && classes[a] === classes[b]) same++;
+      consistency += same / (64 * 63) / 2;
       correct += classes.filter((c) => c === set.labels[i]).length;
     }
     const before = tf.memory().numTensors;
@@ -78,6 +83,8 @@ describe('measureShift (exercise 1) against independent arithmetic', () => {
     expect(correct).toBeGreaterThan(0);
     expect(got.agreement).toBeCloseTo(agree / 128, 10);
     expect(got.accuracyAllShifts).toBeCloseTo(correct / 128, 10);
+    expect(consistency).toBeLessThan(1);
+    expect(got.consistency).toBeCloseTo(consistency, 10);
     model.dispose();
   });
 });

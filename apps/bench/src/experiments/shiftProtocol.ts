@@ -84,9 +84,14 @@ const mean = (m: ModelSummary, f: (x: NonNullable<ModelSummary['runs'][number]['
 
 /** Exercise 1's columns; a model that did not learn gets none (its "stability" would mean nothing). */
 export const SHIFT_COLUMNS = {
-  header: ['median std of P(correct) over shifts', 'agreement with centre crop', 'accuracy over all shifts'],
+  header: ['median std of P(correct) over shifts', 'agreement with centre crop', 'accuracy over all shifts', 'consistency (two random shifts agree)'],
   cells: (m: ModelSummary): string[] =>
     m.learned
-      ? [mean(m, (s) => s.medianStd).toFixed(4), `${(mean(m, (s) => s.agreement) * 100).toFixed(2)}%`, `${(mean(m, (s) => s.accuracyAllShifts) * 100).toFixed(2)}%`]
-      : ['did not learn', 'did not learn', 'did not learn'],
+      ? [
+          mean(m, (s) => s.medianStd).toFixed(4),
+          `${(mean(m, (s) => s.agreement) * 100).toFixed(2)}%`,
+          `${(mean(m, (s) => s.accuracyAllShifts) * 100).toFixed(2)}%`,
+          `${(mean(m, (s) => s.consistency) * 100).toFixed(2)}%`,
+        ]
+      : ['did not learn', 'did not learn', 'did not learn', 'did not learn'],
 };

@@ -11,6 +11,11 @@ export interface ShiftMetrics {
   agreement: number;
   /** Accuracy over all crops of all images. */
   accuracyAllShifts: number;
+  /**
+   * Zhang's consistency (antialiased-cnns): the probability that two different random crops of an image get the same
+   * class — computed exactly over all pairs of the 64 crops, the expectation of the sampled version.
+   */
+  consistency: number;
   /** Images measured. */
   images: number;
 }
@@ -61,6 +66,7 @@ export function measureShift(model: tf.LayersModel, set: LabeledImages): ShiftMe
   let agree = 0;
   let correct = 0;
   let crops = 0;
+  let consistent = 0;
   let block: { from: number; n: number; probs: Float32Array; classes: Int32Array } = { from: 0, n: 0, probs: new Float32Array(0), classes: new Int32Array(0) };
   for (let i = 0; i < set.count; i++) {
     if (i >= block.from + block.n) {
@@ -75,12 +81,24 @@ export function measureShift(model: tf.LayersModel, set: LabeledImages): ShiftMe
     const centre = classes[CENTRE_CROP];
     const label = set.labels[i];
     centreCorrect.push(centre === label);
+    const counts = new Map<number, number>();
     for (const c of classes) {
       if (c === centre) agree++;
       if (c === label) correct++;
+      counts.set(c, (counts.get(c) ?? 0) + 1);
     }
-    crops += classes.length;
+    const n = classes.length;
+    let samePairs = 0;
+    for (const k of counts.values()) samePairs += k * (k - 1);
+    consistent += n > 1 ? samePairs / (n * (n - 1)) : 1;
+    crops += n;
   }
-  const metrics = { medianStd: perImageStd.length ? median(perImageStd) : 0, agreement: crops ? agree / crops : 0, accuracyAllShifts: crops ? correct / crops : 0, images: set.count };
+  const metrics = {
+    medianStd: perImageStd.length ? median(perImageStd) : 0,
+    agreement: crops ? agree / crops : 0,
+    accuracyAllShifts: crops ? correct / crops : 0,
+    consistency: set.count ? consistent / set.count : 0,
+    images: set.count,
+  };
   return { metrics, perImageStd, centreCorrect };
 }
