@@ -162,7 +162,11 @@ async function runCommand(command: string, experiments: readonly Experiment[], v
     }
     if (values.dryRun) return;
   }
-  const resumeHint = () => `interrupted; to continue: aa-bench --out ${out} ${process.argv.slice(2).filter((a) => a !== '--resume').join(' ')} --resume`.replace(/\s+/g, ' ');
+  const resumeHint = () => {
+    const args = process.argv.slice(2).filter((a) => a !== '--resume');
+    const outGiven = args.some((a) => a === '--out' || a.startsWith('--out='));
+    return `interrupted; to continue: aa-bench ${outGiven ? '' : `--out ${out} `}${args.join(' ')} --resume`;
+  };
   const onInterrupt = () => {
     log('');
     log(resumeHint());

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +144,35 @@ describe('training experiments through the CLI (smoke sizes)', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/--out must be a folder on a real file system, got '\/proc\/x'/);
   });
+
+  it('on a backend too slow for the budget, stops with the estimate and the advice instead of starting', () => {
+    const r = run(['--backend', 'cpu', '--out', join(root, 'slow'), 'chapter', '--subset', '--dry-run']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/no size that can show the chapter's findings fits 15 min on the cpu backend: even 1,000 images × 5 epochs would take about .*Install oneDNN \(apt-get install libdnnl-dev/);
+    expect(existsSync(join(root, 'slow', 'results.json'))).toBe(false);
+  });
+
+  it('--dry-run prints the plan and the estimate within the budget, and trains nothing', () => {
+    const r = run(['--out', join(root, 'dry'), 'chapter', '--subset', '--dry-run', '--budget', '10']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/size: sized to finish in about 10 min on this backend .*: estimated (\d+ s|\d+ min)/);
+    expect(r.stderr).toMatch(/plan: shift: \d+ epochs?, \d+ seeds? \(0/);
+    expect(r.stderr).toMatch(/plan: residual: \d+ epochs, 1 seed \(0\)/);
+    expect(existsSync(join(root, 'dry', 'results.json'))).toBe(false);
+  });
+
+  it('Ctrl-C says how to resume', async () => {
+    // tsx's loader in the same process (`node --import tsx`), so the signal reaches the CLI itself.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--out', join(root, 'interrupted'), 'residual', '--subset', '--preset', 'smoke', '--train-size', '64', '--test-size', '16', '--batch-size', '16'], { cwd: appDir });
+    let stderr = '';
+    const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/training ResNet/.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    expect(await exit).toBe(130);
+    expect(stderr).toMatch(/interrupted; to continue: aa-bench --out \S*interrupted residual --subset --preset smoke --train-size 64 --test-size 16 --batch-size 16 --resume\n/);
+  }, 300000);
 
   it('help lists the global options and only the options each command uses', () => {
     const shift = run(['shift', '--help']).stdout;
