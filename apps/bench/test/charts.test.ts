@@ -102,6 +102,14 @@ describe('lineChart (Vega-Lite)', () => {
     expect(one).not.toMatch(/NaN/);
   });
 
+  it('keeps a flat non-negative series on a non-negative axis (an accuracy of 0 is not shown among negative ones)', async () => {
+    const zero = await lineChart({ title: 'zero', xLabel: 'epoch', yLabel: 'accuracy', series: [{ name: 'a', points: [[1, 0]] }, { name: 'b', points: [[1, 0]] }], integerX: true });
+    const y = axisLabels(zero, 'Y').map((t) => Number(t.replace('−', '-')));
+    expect(y[0]).toBe(0);
+    expect(Math.min(...y)).toBe(0);
+    expect(y.length).toBeGreaterThanOrEqual(3);
+  });
+
   it('thins whole-number ticks over many epochs and never labels fractions', async () => {
     const many = await lineChart({
       title: 'thirty epochs',

@@ -32,7 +32,7 @@ export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '
 
 export const DASHES = [[1, 0], [7, 3], [2, 2], [9, 3, 2, 3], [4, 4], [12, 4]];
 
-export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif';
+export const FONT = 'system-ui, sans-serif';
 export const TITLE_SIZE = 14;
 const LABEL_SIZE = 11;
 const LEGEND_SIZE = 12;
@@ -77,11 +77,14 @@ function extent(values: number[]): [number, number] | null {
   return [Math.min(...values), Math.max(...values)];
 }
 
-/** A flat range (one point, or equal values) widened so the axis gets distinct, readable ticks. */
+/**
+ * A flat range (one point, or equal values) widened so the axis gets distinct, readable ticks; never below zero for
+ * data that are not (an accuracy of 0 gets 0 to 0.1, not a negative axis).
+ */
 function widen([lo, hi]: [number, number], minPad: number): [number, number] {
   if (hi > lo) return [lo, hi];
   const pad = Math.max(minPad, Math.abs(lo) * 0.1);
-  return [lo - pad, hi + pad];
+  return lo >= 0 && lo - pad < 0 ? [0, 2 * pad] : [lo - pad, hi + pad];
 }
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { decodeImage, encodeJpeg, isPng, pngSize } from './png';
-import { resizeArea } from './resize';
+import { shrinkImage } from './resize';
 
 /** A raster figure as report.html shows it. */
 export interface PageImage {
@@ -27,7 +27,7 @@ const dataUri = (mime: string, bytes: Uint8Array) => `data:${mime};base64,${Buff
 /**
  * How report.html shows the raster figure `file` of `dir` at `displayWidth` pixels. Never wider than the file (a
  * blurred enlargement helps no one) except by a whole factor of 2 or more, with square pixels; narrower than the
- * file, or too large to embed, it gets an area-averaged JPEG preview that links to the full-size file.
+ * file, or too large to embed, it gets a Lanczos-shrunk JPEG preview that links to the full-size file.
  */
 export function pageImage(dir: string, file: string, displayWidth: number): PageImage {
   const bytes = readFileSync(join(dir, file));
@@ -43,6 +43,6 @@ export function pageImage(dir: string, file: string, displayWidth: number): Page
   if (!decoded) throw new Error(`pageImage: ${file} could not be decoded.`);
   const width = Math.min(displayWidth, natural.width);
   const height = Math.max(1, Math.round((natural.height * width) / natural.width));
-  const preview = width < natural.width ? resizeArea(decoded, width, height) : decoded;
+  const preview = width < natural.width ? shrinkImage(decoded, width, height) : decoded;
   return { src: dataUri('image/jpeg', encodeJpeg(preview, PREVIEW_QUALITY)), width, height, pixelated: false, full: { file, ...natural } };
 }
