@@ -19,7 +19,7 @@ async function main(): Promise<void> {
 
   // Exercise 1's claim, as the report tests it: a paired test on the same test images.
   const [plain, aa] = runs;
-  const claim = shiftStdClaim({ id: 'aa-lowers-shift-std', statement: 'anti-aliasing steadies predictions under shifts', experiment: 'shift', better: aa ? [aa] : [], worse: plain ? [plain] : [], adequate: false });
+  const claim = shiftStdClaim({ id: 'aa-lowers-shift-std', finding: 'anti-aliasing steadies predictions', statement: 'anti-aliasing steadies predictions under shifts', experiment: 'shift', better: aa ? [aa] : [], worse: plain ? [plain] : [], adequate: false });
   console.log(`${claim.id}: ${claim.verdict} (p = ${claim.pValue === null ? 'n/a' : claim.pValue.toPrecision(2)})`);
 }
 

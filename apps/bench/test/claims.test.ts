@@ -28,7 +28,7 @@ function pair(n: number, both: number, onlyA: number, onlyB: number): [boolean[]
 }
 
 describe('accuracyClaim', () => {
-  const common = { id: 'x', statement: 's', experiment: 'e', adequate: false };
+  const common = { id: 'x', finding: 'f', statement: 's', experiment: 'e', adequate: false };
 
   it('pools the discordant pairs of every seed into one McNemar test', () => {
     const [a0, b0] = pair(1000, 500, 60, 30);
@@ -64,7 +64,7 @@ describe('accuracyClaim', () => {
 });
 
 describe('shiftStdClaim', () => {
-  const common = { id: 'y', statement: 's', experiment: 'e', adequate: false };
+  const common = { id: 'y', finding: 'f', statement: 's', experiment: 'e', adequate: false };
   const n = 400;
   const correct = Array.from({ length: n }, (_, i) => i % 2 === 0);
   const plainStd = Array.from({ length: n }, (_, i) => 0.1 + ((i * 37) % 100) / 1000);

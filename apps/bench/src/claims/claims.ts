@@ -8,7 +8,9 @@ export type Verdict = 'reproduced' | 'not reproduced' | 'inconclusive';
 export interface Claim {
   /** Stable id, e.g. `aa-lowers-shift-std`. */
   id: string;
-  /** The claim in plain words. */
+  /** The finding in a few words, for the report's summary (`anti-aliasing steadies predictions under shifts`). */
+  finding: string;
+  /** The claim in plain words, with where the chapter makes it. */
   statement: string;
   /** The experiment whose models test it. */
   experiment: string;
@@ -55,15 +57,20 @@ function decide(pValue: number, effect: number, adequate: boolean): { verdict: V
   return { verdict: 'inconclusive', why: `the difference is not significant at this size (p = ${formatP(pValue)} ≥ ${ALPHA}); more epochs, images or seeds may show it` };
 }
 
-function unusable(id: string, statement: string, experiment: string, test: string, why: string): Claim {
-  return { id, statement, experiment, verdict: 'inconclusive', pValue: null, effect: null, test, evidence: [why] };
+/** What every claim is given: who it is, and where. */
+export interface ClaimIdentity {
+  id: string;
+  finding: string;
+  statement: string;
+  experiment: string;
+}
+
+function unusable(o: ClaimIdentity, test: string, why: string): Claim {
+  return { id: o.id, finding: o.finding, statement: o.statement, experiment: o.experiment, verdict: 'inconclusive', pValue: null, effect: null, test, evidence: [why] };
 }
 
 /** Options of {@link accuracyClaim}. */
-export interface AccuracyClaimOptions {
-  id: string;
-  statement: string;
-  experiment: string;
+export interface AccuracyClaimOptions extends ClaimIdentity {
   /** The model the chapter says is better, one run per seed. */
   better: readonly ModelRun[];
   /** The model it is compared with. */
@@ -83,11 +90,11 @@ export function accuracyClaim(o: AccuracyClaimOptions): Claim {
   const pairs = pairBySeed(o.better, o.worse);
   const a = o.better[0];
   const b = o.worse[0];
-  if (!a || !b || pairs.length === 0) return unusable(o.id, o.statement, o.experiment, test, 'the models it compares were not both trained in this run');
+  if (!a || !b || pairs.length === 0) return unusable(o, test, 'the models it compares were not both trained in this run');
   let onlyA = 0;
   let onlyB = 0;
   for (const [ra, rb] of pairs) {
-    if (ra.testCorrect.length !== rb.testCorrect.length) return unusable(o.id, o.statement, o.experiment, test, `${ra.label} and ${rb.label} were tested on different images`);
+    if (ra.testCorrect.length !== rb.testCorrect.length) return unusable(o, test, `${ra.label} and ${rb.label} were tested on different images`);
     for (let i = 0; i < ra.testCorrect.length; i++) {
       const x = ra.testCorrect[i] === '1';
       const y = rb.testCorrect[i] === '1';
@@ -114,6 +121,7 @@ export function accuracyClaim(o: AccuracyClaimOptions): Claim {
   const n = a.testCorrect.length;
   return {
     id: o.id,
+    finding: o.finding,
     statement: o.statement,
     experiment: o.experiment,
     verdict,
@@ -131,10 +139,7 @@ export function accuracyClaim(o: AccuracyClaimOptions): Claim {
 }
 
 /** Options of {@link shiftStdClaim}. */
-export interface ShiftStdClaimOptions {
-  id: string;
-  statement: string;
-  experiment: string;
+export interface ShiftStdClaimOptions extends ClaimIdentity {
   /** The anti-aliased model, one run per seed. */
   better: readonly ModelRun[];
   /** The plain model. */
@@ -152,11 +157,11 @@ export function shiftStdClaim(o: ShiftStdClaimOptions): Claim {
   const pairs = pairBySeed(o.better, o.worse);
   const a = o.better[0];
   const b = o.worse[0];
-  if (!a?.shift || !b?.shift || pairs.length === 0) return unusable(o.id, o.statement, o.experiment, test, 'the models it compares were not both measured in this run');
+  if (!a?.shift || !b?.shift || pairs.length === 0) return unusable(o, test, 'the models it compares were not both measured in this run');
   const notLearned = [...o.better, ...o.worse].filter((r) => !r.learned.learned);
   if (notLearned.length > 0) {
     const names = [...new Set(notLearned.map((r) => `${r.label} (seed ${r.seed}: ${pct(r.learned.accuracy)})`))].join(', ');
-    return unusable(o.id, o.statement, o.experiment, test, `not every model learned (${names} not clearly above the ${pct(notLearned[0]?.learned.chance ?? 0)} of guessing), so its shift figures say nothing about stability`);
+    return unusable(o, test, `not every model learned (${names} not clearly above the ${pct(notLearned[0]?.learned.chance ?? 0)} of guessing), so its shift figures say nothing about stability`);
   }
   const n = a.shift.perImageStd.length;
   const average = (runs: ModelRun[]) => Array.from({ length: n }, (_, i) => runs.reduce((s, r) => s + (r.shift?.perImageStd[i] ?? 0), 0) / runs.length);
@@ -171,6 +176,7 @@ export function shiftStdClaim(o: ShiftStdClaimOptions): Claim {
   const lower = stdA.filter((v, i) => v < (stdB[i] as number)).length;
   return {
     id: o.id,
+    finding: o.finding,
     statement: o.statement,
     experiment: o.experiment,
     verdict,
@@ -180,7 +186,7 @@ export function shiftStdClaim(o: ShiftStdClaimOptions): Claim {
     evidence: [
       `${verdict === 'reproduced' ? 'Reproduced' : verdict === 'not reproduced' ? 'Not reproduced' : 'Inconclusive'}: ${why}.`,
       `Median over ${n.toLocaleString('en-US')} test images of the std of P(correct) over the 64 crops: ${a.label} ${medA.toFixed(4)}, ${b.label} ${medB.toFixed(4)}` +
-        ` (${pairs.length} seed${pairs.length > 1 ? 's' : ''} averaged).`,
+        (pairs.length > 1 ? ` (each image's std averaged over ${pairs.length} seeds).` : '.'),
       `${a.label} was steadier on ${lower.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} images (Wilcoxon z = ${w.z.toFixed(2)}).`,
     ],
   };

@@ -24,6 +24,7 @@ function aliasingClaim(r: AliasingRecord): Claim {
   const lower = r.error.antiAliased < r.error.maxPool;
   return {
     id: 'blur-reduces-aliasing',
+    finding: 'blurring before subsampling reduces aliasing',
     statement: 'Blurring before subsampling (max pooling at stride 1, then a binomial blur at the stride) shrinks an image with less aliasing than max pooling (section 14.1.2).',
     experiment: 'aliasing',
     verdict: lower ? 'reproduced' : 'not reproduced',

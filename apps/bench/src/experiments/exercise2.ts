@@ -35,8 +35,8 @@ export const exercise2: Experiment<ShiftRecord> = {
     const runs = (key: string) => r.models.find((m) => m.key === key)?.runs ?? [];
     const adequate = r.plan.epochs >= CHAPTER_EPOCHS;
     const pair = (better: string, worse: string, what: string) => [
-      shiftStdClaim({ id: `ex2-${better}-lowers-shift-std`, statement: `${what} make the CNN steadier under shifts than their plain version (exercise 2).`, experiment: 'exercise2', better: runs(better), worse: runs(worse), adequate }),
-      accuracyClaim({ id: `ex2-${better}-raises-accuracy`, statement: `${what} make the CNN more accurate than their plain version (exercise 2).`, experiment: 'exercise2', better: runs(better), worse: runs(worse), adequate }),
+      shiftStdClaim({ id: `ex2-${better}-lowers-shift-std`, finding: `${what.toLowerCase()} steady predictions under shifts (exercise 2)`, statement: `${what} make the CNN steadier under shifts than their plain version (exercise 2).`, experiment: 'exercise2', better: runs(better), worse: runs(worse), adequate }),
+      accuracyClaim({ id: `ex2-${better}-raises-accuracy`, finding: `${what.toLowerCase()} raise accuracy (exercise 2)`, statement: `${what} make the CNN more accurate than their plain version (exercise 2).`, experiment: 'exercise2', better: runs(better), worse: runs(worse), adequate }),
     ];
     return [...pair('aa_strided', 'strided', 'Anti-aliased strided convolutions'), ...pair('blurpool', 'avg', 'Blur pooling (in place of average pooling)')];
   },

@@ -46,6 +46,7 @@ export const exercise4: Experiment<TrainingRecord> = {
   claims: (r) => [
     accuracyClaim({
       id: 'ex4-rezero-beats-deep-resnet',
+      finding: 'ReZero trains the 76-block ResNet better (exercise 4)',
       statement: 'With 18 blocks per stage, the ReZero ResNet is more accurate than the plain one (exercise 4).',
       experiment: 'exercise4',
       better: r.models.find((m) => m.key === 'deep_rezero')?.runs ?? [],

@@ -65,6 +65,7 @@ export const mixup: Experiment<TrainingRecord> = {
     return [
       accuracyClaim({
         id: 'mixup-beats-rezero',
+        finding: 'MixUp raises the ReZero ResNet\'s accuracy',
         statement: 'Training the ReZero ResNet with MixUp makes it more accurate (section 14.3); the chapter says the benefit shows with long training.',
         experiment: 'mixup',
         better: r.models[0]?.runs ?? [],

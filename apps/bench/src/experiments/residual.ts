@@ -37,6 +37,7 @@ export const residual: Experiment<TrainingRecord> = {
   claims: (r) => [
     accuracyClaim({
       id: 'rezero-beats-resnet',
+      finding: 'ReZero beats ordinary residual connections',
       statement: 'The ReZero ResNet is more accurate than the same ResNet with ordinary residual connections, trained the same way (section 14.2).',
       experiment: 'residual',
       better: r.models.find((m) => m.key === 'rezero')?.runs ?? [],

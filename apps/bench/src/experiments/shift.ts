@@ -33,6 +33,7 @@ export const shift: Experiment<ShiftRecord> = {
     return [
       shiftStdClaim({
         id: 'aa-lowers-shift-std',
+        finding: 'anti-aliased pooling steadies predictions under shifts',
         statement: "Anti-aliased pooling makes the CNN's prediction steadier under shifts: a lower per-image std of P(correct class) over the 64 crops (exercise 1).",
         experiment: 'shift',
         better: aa,
@@ -41,6 +42,7 @@ export const shift: Experiment<ShiftRecord> = {
       }),
       accuracyClaim({
         id: 'aa-raises-accuracy',
+        finding: 'anti-aliased pooling raises accuracy',
         statement: 'The anti-aliased CNN is more accurate than the plain CNN on the test set (section 14.1.3).',
         experiment: 'shift',
         better: aa,

@@ -21,13 +21,13 @@ export function verdictSummary(claims: readonly Claim[]): Block[] {
     (count('not reproduced') ? `; ${count('not reproduced')} not reproduced` : '') +
     (count('inconclusive') ? `; ${count('inconclusive')} inconclusive (too little evidence either way at this size)` : '') +
     '.' +
-    (reproduced.length ? ` Reproduced: ${reproduced.map((c) => c.statement.replace(/ \(.*?\)\.?$/, '').replace(/\.$/, '')).join('; ')}.` : '');
+    (reproduced.length ? ` Reproduced: ${reproduced.map((c) => c.finding).join('; ')}.` : '');
   return [
     { kind: 'text', text: lead },
     {
       kind: 'table',
-      header: ['finding of the chapter', 'verdict', 'p-value', 'effect'],
-      rows: claims.map((c) => [c.statement, MARK[c.verdict], formatP(c.pValue), c.effect ? `${c.effect.value} (${c.effect.measure})` : '']),
+      header: ['finding of the chapter', 'verdict', 'p-value', 'effect', 'why'],
+      rows: claims.map((c) => [c.finding, MARK[c.verdict], formatP(c.pValue), c.effect ? `${c.effect.value} (${c.effect.measure})` : '', c.evidence[0] ?? '']),
     },
   ];
 }
