@@ -78,11 +78,13 @@ function extent(values: number[]): [number, number] | null {
 }
 
 /**
- * A flat range (one point, or equal values) widened so the axis gets distinct, readable ticks; never below zero for
- * data that are not (an accuracy of 0 gets 0 to 0.1, not a negative axis).
+ * The data's range made into an axis range. A flat one (one point, or equal values) is widened so the axis gets
+ * distinct, readable ticks; never below zero for data that are not (an accuracy of 0 gets 0 to 0.1, not a negative
+ * axis).
  */
 function widen([lo, hi]: [number, number], minPad: number): [number, number] {
-  if (hi > lo) return [lo, hi];
+  // A real range gets 5% of room each side, so points at the extremes do not sit on the plot's frame.
+  if (hi > lo) return [lo >= 0 ? Math.max(0, lo - (hi - lo) * 0.05) : lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05];
   const pad = Math.max(minPad, Math.abs(lo) * 0.1);
   return lo >= 0 && lo - pad < 0 ? [0, 2 * pad] : [lo - pad, hi + pad];
 }

@@ -21,7 +21,7 @@ const shotsDir = resolve(process.env.AA_BENCH_SCREENSHOTS ?? join(appDir, 'docs'
 const MAX_REPORT_BYTES = 1.5 * 1024 * 1024;
 const VIEWPORT = { width: 1280, height: 900 };
 /** Section screenshots stop here: enough to show a section's text and first figures, small enough to commit. */
-const MAX_SHOT_HEIGHT = 1200;
+const MAX_SHOT_HEIGHT = 1000;
 
 interface FigureRecord {
   file: string;
@@ -158,9 +158,11 @@ describe('report.html in a browser', () => {
     expect(await page.textContent('body')).toContain('Run on the embedded subset');
   });
 
-  it('saves screenshots of the first screen and of each section', async () => {
+  it('saves screenshots of the first screen, of each section and of a crop grid', async () => {
     mkdirSync(shotsDir, { recursive: true });
     await page.screenshot({ path: join(shotsDir, 'report-first-screen.png') });
+    // Section shots stop before the shift section's crop grids: one of them on its own shows its digits at 1:1.
+    await page.locator('figure.raster[data-file*="-grid-"]').first().screenshot({ path: join(shotsDir, 'report-crop-grid.png') });
     const sections = page.locator('section.experiment');
     const count = await sections.count();
     expect(count).toBe(Object.keys(results.experiments).length);
@@ -176,7 +178,7 @@ describe('report.html in a browser', () => {
       await page.screenshot({
         path: join(shotsDir, `report-${key}.png`),
         fullPage: true,
-        clip: { x: 0, y: box.y + scroll, width: VIEWPORT.width, height: Math.min(box.height, MAX_SHOT_HEIGHT) },
+        clip: { x: Math.max(0, box.x - 12), y: box.y + scroll, width: Math.min(VIEWPORT.width, box.width + 24), height: Math.min(box.height, MAX_SHOT_HEIGHT) },
       });
     }
   });
