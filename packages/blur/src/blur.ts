@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { binomialFilter } from './binomial';
-import { BLUR_PADDINGS, padAxis, paddingAmounts, type BlurPadding } from './padding';
+import { BLUR_PADDINGS, copiesCells, padAxis, paddingAmounts, type BlurPadding } from './padding';
 import { assertFloatTensor, assertOneOf, assertOptions, assertPositiveInt } from './validate';
 
 /** Options of {@link blur} and the {@link BlurPool} layer. */
@@ -11,8 +11,9 @@ export interface BlurOptions {
   /** Subsampling step along each spatial axis. Default 2. */
   stride?: number;
   /**
-   * `'valid'`: no padding; `'same'`: zeros; `'reflect'`: mirror without repeating the edge.
-   * Padded cells: `(k-1)//2` before and `k-1-(k-1)//2` after, on every spatial axis. Default `'reflect'`.
+   * `'valid'`: no padding; `'same'`: zeros; `'reflect'`: mirror without repeating the edge;
+   * `'replicate'`: repeat the edge cell. Padded cells: `(k-1)//2` before and `k-1-(k-1)//2` after,
+   * on every spatial axis (antialiased-cnns' layout). Default `'reflect'`.
    */
   padding?: BlurPadding;
 }
@@ -63,13 +64,13 @@ export function assertSpatialFits(
     if (padding === 'valid' && n < kernelSize) {
       throw new Error(
         `${fn}: x is too small for kernelSize ${kernelSize} under padding 'valid': spatial axis ${axis} of ${what} ` +
-          `has ${n} cells, needs at least ${kernelSize} (or use padding 'same' or 'reflect').`,
+          `has ${n} cells, needs at least ${kernelSize} (or use padding 'same', 'reflect' or 'replicate').`,
       );
     }
     if (padding === 'reflect' && n <= Math.max(before, after)) {
       throw new Error(
         `${fn}: x is too small for kernelSize ${kernelSize} under padding 'reflect': spatial axis ${axis} of ${what} ` +
-          `has ${n} cells, needs more than ${Math.max(before, after)} to mirror (or use padding 'same').`,
+          `has ${n} cells, needs more than ${Math.max(before, after)} to mirror (or use padding 'same' or 'replicate').`,
       );
     }
   }
@@ -95,8 +96,8 @@ const NO_PADDING: ExplicitPadding = [[0, 0], [0, 0], [0, 0], [0, 0]];
 function blurAxis(x: tf.Tensor, axis: number, options: ResolvedBlurOptions): tf.Tensor {
   const { kernelSize, stride, padding } = options;
   const [before, after] = paddingAmounts(kernelSize, padding);
-  // Zeros are padded by the convolution itself; only mirrored cells need a padded copy.
-  const padded = padding === 'reflect' ? padAxis(x, axis, before, after, padding) : x;
+  // Zeros are padded by the convolution itself; only copied cells need a padded copy.
+  const padded = copiesCells(padding) ? padAxis(x, axis, before, after, padding) : x;
   const convPadding: ExplicitPadding = padding === 'same' ? [[0, 0], [before, after], [0, 0], [0, 0]] : NO_PADDING;
   const shape = padded.shape;
   const channels = shape[shape.length - 1] as number;
@@ -159,8 +160,8 @@ export function blur2dOnePass(x: tf.Tensor4D, options: ResolvedBlurOptions): tf.
   const { kernelSize: k, stride, padding } = options;
   return tf.tidy(() => {
     const [before, after] = paddingAmounts(k, padding);
-    // Zeros are padded by the convolution itself; only mirrored cells need a padded copy.
-    const padded = padding === 'reflect' ? (padAxis(padAxis(x, 1, before, after, padding), 2, before, after, padding) as tf.Tensor4D) : x;
+    // Zeros are padded by the convolution itself; only copied cells need a padded copy.
+    const padded = copiesCells(padding) ? (padAxis(padAxis(x, 1, before, after, padding), 2, before, after, padding) as tf.Tensor4D) : x;
     const convPadding: ExplicitPadding = padding === 'same' ? [[0, 0], [before, after], [before, after], [0, 0]] : NO_PADDING;
     const taps = binomialFilter(k);
     const channels = x.shape[3];

@@ -21,6 +21,18 @@ export function assertPositiveNumber(fn: string, name: string, value: unknown): 
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) fail(fn, name, value, 'a finite number > 0');
 }
 
+/** Throws unless `value` is an odd integer >= 1 (a window with a centre cell). */
+export function assertOddPositiveInt(fn: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value % 2 === 0) {
+    fail(fn, name, value, 'an odd positive integer (1, 3, 5, ...)');
+  }
+}
+
+/** Throws unless `value` is a finite number >= 0. */
+export function assertNonNegativeNumber(fn: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(fn, name, value, 'a finite number >= 0');
+}
+
 /** Throws unless `value` is `true` or `false`. */
 export function assertBoolean(fn: string, name: string, value: unknown): asserts value is boolean {
   if (typeof value !== 'boolean') fail(fn, name, value, 'true or false');

@@ -198,7 +198,7 @@ describe('blur: resources and errors', () => {
     [{ kernelSize: 0 }, /blur: kernelSize must be a positive integer/],
     [{ kernelSize: 2.5 }, /blur: kernelSize must be a positive integer.*got 2\.5/],
     [{ stride: -1 }, /blur: stride must be a positive integer/],
-    [{ padding: 'zeros' }, /blur: padding must be one of 'valid', 'same', 'reflect', got 'zeros'/],
+    [{ padding: 'zeros' }, /blur: padding must be one of 'valid', 'same', 'reflect', 'replicate', got 'zeros'/],
     [{ kernelSize: 7, padding: 'valid' }, /blur: x is too small for kernelSize 7 under padding 'valid'.*needs at least 7/],
     [{ kernelSize: 14, padding: 'reflect' }, /blur: x is too small for kernelSize 14 under padding 'reflect'/],
   ])('rejects %p', (options, message) => {

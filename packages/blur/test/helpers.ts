@@ -81,7 +81,7 @@ function rowMajor(idx: readonly number[], shape: readonly number[]): number {
 export function naiveBlur(
   x: ArrayLike<number>,
   shape: readonly number[],
-  { kernelSize: k, stride, padding }: { kernelSize: number; stride: number; padding: 'valid' | 'same' | 'reflect' },
+  { kernelSize: k, stride, padding }: { kernelSize: number; stride: number; padding: 'valid' | 'same' | 'reflect' | 'replicate' },
 ): { values: number[]; shape: number[] } {
   const spatial = shape.slice(1, -1);
   const before = padding === 'valid' ? 0 : Math.floor((k - 1) / 2);
@@ -92,6 +92,7 @@ export function naiveBlur(
   const source = (q: number, n: number): number => {
     const j = q - before;
     if (j >= 0 && j < n) return j;
+    if (padding === 'replicate') return j < 0 ? 0 : n - 1;
     if (padding !== 'reflect') return -1;
     return j < 0 ? -j : 2 * (n - 1) - j;
   };

@@ -140,7 +140,7 @@ describe('maxBlurPool2d', () => {
     [{ ratio: Infinity }, /maxBlurPool2d: ratio must be a finite number > 0/],
     [{ ratio: 0.3 }, /maxBlurPool2d: ratio \* poolSize must be at least 1 .*, got 0\.6\./],
     [{ ratio: NaN }, /maxBlurPool2d: ratio must be a finite number > 0, got NaN\./],
-    [{ padding: 'circular' }, /maxBlurPool2d: padding must be one of 'valid', 'same', 'reflect', got 'circular'/],
+    [{ padding: 'circular' }, /maxBlurPool2d: padding must be one of 'valid', 'same', 'reflect', 'replicate', got 'circular'/],
     [{ poolSize: 4 }, /maxBlurPool2d: x is too small for kernelSize 6 under padding 'valid'/],
   ])('rejects %p', (options, message) => {
     const x = tf.zeros([1, 4, 4, 1]) as tf.Tensor4D;
