@@ -10,7 +10,8 @@
         "native/elementwise.cc",
         "native/reduce.cc",
         "native/layout.cc",
-        "native/norm.cc"
+        "native/norm.cc",
+        "native/memory.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
@@ -24,7 +25,7 @@
         "-O3",
         "-fexceptions",
         "-fopenmp",
-        "<!(node -p \"process.env.AA_ONEDNN_PORTABLE ? '-mtune=generic' : '-march=native'\")"
+        "<!(node -p \"process.env.AA_ONEDNN_NATIVE_ARCH === '1' ? '-march=native' : '-mtune=generic'\")"
       ],
       "ldflags": [
         "<!@(node -p \"process.env.DNNL_LIBRARY_DIR ? '-L' + process.env.DNNL_LIBRARY_DIR + ' -Wl,-rpath,' + process.env.DNNL_LIBRARY_DIR : ''\")"

@@ -6,9 +6,12 @@
 namespace aa {
 
 static Napi::Value SetThreads(const Napi::CallbackInfo& info) {
-  int n = static_cast<int>(i64(info[0]));
-  if (n > 0) omp_set_num_threads(n);
-  return Napi::Number::New(info.Env(), omp_get_max_threads());
+  return guarded(info, "setThreads", [&]() -> Napi::Value {
+    const int64_t n = i64(info[0], "n");
+    AA_REQUIRE(n >= 1 && n <= 4096, "n must be between 1 and 4096, got " + std::to_string(n));
+    omp_set_num_threads(static_cast<int>(n));
+    return Napi::Number::New(info.Env(), omp_get_max_threads());
+  });
 }
 
 static Napi::Value GetThreads(const Napi::CallbackInfo& info) {
@@ -32,6 +35,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerReduce(env, exports);
   registerLayout(env, exports);
   registerNorm(env, exports);
+  registerMemory(env, exports);
   return exports;
 }
 

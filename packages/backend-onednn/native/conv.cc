@@ -64,6 +64,20 @@ struct Geometry {
   }
 };
 
+// The geometry must describe a convolution tfjs can produce: positive sizes, a plain (G = 1) or
+// depthwise (G = IC) grouping, and an output size that the padding, strides and dilations give.
+void checkGeometry(const Geometry& g) {
+  const std::vector<int64_t> positive = {g.N, g.IH, g.IW, g.IC, g.OH, g.OW, g.OC, g.KH, g.KW, g.SH, g.SW, g.DH, g.DW, g.G};
+  for (int64_t v : positive) AA_REQUIRE(v >= 1, "sizes, strides, dilations and groups must be >= 1, got " + show(positive));
+  AA_REQUIRE(g.PT >= 0 && g.PL >= 0 && g.PB >= 0 && g.PR >= 0, "padding must be >= 0");
+  AA_REQUIRE(g.G == 1 || g.G == g.IC, "groups must be 1 or the input channels (depthwise), got " + std::to_string(g.G));
+  AA_REQUIRE(g.OC % g.G == 0, "the output channels must be a multiple of the groups");
+  const int64_t spanH = (g.KH - 1) * g.DH + 1, spanW = (g.KW - 1) * g.DW + 1;
+  const int64_t h = g.IH + g.PT + g.PB - spanH, w = g.IW + g.PL + g.PR - spanW;
+  AA_REQUIRE(h >= 0 && w >= 0 && h / g.SH + 1 == g.OH && w / g.SW + 1 == g.OW,
+             "the output size does not follow from the input size, filter, strides, dilations and padding");
+}
+
 struct ConvEntry {
   dnnl::primitive prim;
   memory::desc src, dst, bias, user;
@@ -151,16 +165,33 @@ ConvEntry& entryFor(int kind, const std::vector<int64_t>& p, bool hasBias) {
 //   kind 2 backward weights: in0 = x, in1 = dy, out = dfilter
 Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   return guarded(info, "conv2d", [&]() -> Napi::Value {
-    int kind = static_cast<int>(i64(info[0]));
-    float* in0 = f32(info[1]);
-    float* in1 = f32(info[2]);
-    float* bias = f32OrNull(info[3]);
-    float* out = f32(info[4]);
-    std::vector<int64_t> p = ints(info[5]);
-    int act = static_cast<int>(i64(info[6]));
-    float alpha = fl(info[7]);
-    if (p.size() != 18) throw Napi::Error::New(info.Env(), "conv2d: expected 18 geometry parameters");
-    if (kind < kForward || kind > kBackwardWeights) throw Napi::Error::New(info.Env(), "conv2d: unknown kind");
+    const int64_t kind = i64(info[0], "kind");
+    const F32 a0 = f32(info[1], "in0"), a1 = f32(info[2], "in1"), ab = f32OrNull(info[3], "bias"), ao = f32(info[4], "out");
+    std::vector<int64_t> p = ints(info[5], "params");
+    const int64_t act = i64(info[6], "activation");
+    const float alpha = fl(info[7], "alpha");
+    AA_REQUIRE(kind >= kForward && kind <= kBackwardWeights, "kind must be 0, 1 or 2, got " + std::to_string(kind));
+    AA_REQUIRE(act >= kLinear && act <= kLeakyRelu, "unknown activation " + std::to_string(act));
+    AA_REQUIRE(p.size() == 18, "expected 18 geometry parameters, got " + std::to_string(p.size()));
+    const Geometry g(p);
+    checkGeometry(g);
+    const int64_t nX = count({g.N, g.IH, g.IW, g.IC}, "the input"), nY = count({g.N, g.OH, g.OW, g.OC}, "the output");
+    const int64_t nW = count({g.KH, g.KW, g.IC / g.G, g.OC}, "the filter");
+    if (kind == kForward) {
+      expectLength(a0, nX, "x");
+      expectLength(a1, nW, "filter");
+      expectLength(ao, nY, "out");
+      if (ab.p != nullptr) expectLength(ab, g.OC, "bias");
+    } else {
+      AA_REQUIRE(ab.p == nullptr && act == kLinear, "a backprop takes no bias or activation");
+      expectLength(a0, kind == kBackwardData ? nY : nX, kind == kBackwardData ? "dy" : "x");
+      expectLength(a1, kind == kBackwardData ? nW : nY, kind == kBackwardData ? "filter" : "dy");
+      expectLength(ao, kind == kBackwardData ? nX : nW, "out");
+    }
+    float* in0 = a0.p;
+    float* in1 = a1.p;
+    float* bias = ab.p;
+    float* out = ao.p;
     std::lock_guard<std::mutex> lock(cacheMutex);
     ConvEntry& e = entryFor(kind, p, bias != nullptr);
     auto& eng = cpuEngine();

@@ -81,7 +81,8 @@ inline float unaryOp(float x, float alpha, float beta) {
     case kULog1p:
       return std::log1p(x);
     case kUClip:
-      return x < alpha ? alpha : (x > beta ? beta : x);
+      // The cpu kernel's order: the maximum is tested first (it decides when min > max).
+      return x > beta ? beta : (x < alpha ? alpha : x);
   }
   return x;
 }
@@ -104,11 +105,11 @@ constexpr int kUnaryCount = sizeof(kUnaryTable) / sizeof(kUnaryTable[0]);
 // unary(op, x, y, alpha, beta)
 Napi::Value UnaryKernel(const Napi::CallbackInfo& info) {
   return guarded(info, "unary", [&]() -> Napi::Value {
-    int op = static_cast<int>(i64(info[0]));
-    if (op < 0 || op >= kUnaryCount) throw Napi::Error::New(info.Env(), "unary: unknown op");
-    const float* x = f32(info[1]);
-    float* y = f32(info[2]);
-    kUnaryTable[op](x, y, static_cast<int64_t>(f32Len(info[2])), fl(info[3]), fl(info[4]));
+    const int64_t op = i64(info[0], "op");
+    AA_REQUIRE(op >= 0 && op < kUnaryCount, "unknown op " + std::to_string(op));
+    const F32 x = f32(info[1], "x"), y = f32(info[2], "y");
+    expectLength(x, y.n, "x");
+    kUnaryTable[op](x.p, y.p, y.n, fl(info[3], "alpha"), fl(info[4], "beta"));
     return info.Env().Undefined();
   });
 }
@@ -274,16 +275,25 @@ constexpr int kBinaryCount = sizeof(kBinaryTable) / sizeof(kBinaryTable[0]);
 // left-padded with 1 to the output rank.
 Napi::Value BinaryKernel(const Napi::CallbackInfo& info) {
   return guarded(info, "binary", [&]() -> Napi::Value {
-    int op = static_cast<int>(i64(info[0]));
-    if (op < 0 || op >= kBinaryCount) throw Napi::Error::New(info.Env(), "binary: unknown op");
-    const float* a = f32(info[1]);
-    const float* b = f32(info[2]);
-    float* o = f32(info[3]);
-    std::vector<int64_t> s = ints(info[4]);
+    const int64_t op = i64(info[0], "op");
+    AA_REQUIRE(op >= 0 && op < kBinaryCount, "unknown op " + std::to_string(op));
+    const F32 a = f32(info[1], "a"), b = f32(info[2], "b"), o = f32(info[3], "out");
+    std::vector<int64_t> s = ints(info[4], "shapes");
+    AA_REQUIRE(!s.empty() && s[0] >= 0 && s[0] <= 8 && s.size() == static_cast<size_t>(1 + 3 * s[0]),
+               "shapes must be [rank <= 8, output shape, a's shape, b's shape], got " + show(s));
     const size_t r = static_cast<size_t>(s[0]);
     std::vector<int64_t> out(s.begin() + 1, s.begin() + 1 + r), as(s.begin() + 1 + r, s.begin() + 1 + 2 * r),
         bs(s.begin() + 1 + 2 * r, s.begin() + 1 + 3 * r);
-    kBinaryTable[op](a, b, o, collapse(out, as, bs));
+    for (size_t i = 0; i < r; i++) {
+      AA_REQUIRE((as[i] == out[i] || as[i] == 1) && (bs[i] == out[i] || bs[i] == 1),
+                 "a " + show(as) + " and b " + show(bs) + " do not broadcast to " + show(out));
+    }
+    const int64_t n = count(out, "the output shape");
+    expectLength(a, count(as, "a's shape"), "a");
+    expectLength(b, count(bs, "b's shape"), "b");
+    expectLength(o, n, "out");
+    if (n == 0) return info.Env().Undefined();
+    kBinaryTable[op](a.p, b.p, o.p, collapse(out, as, bs));
     return info.Env().Undefined();
   });
 }
@@ -291,11 +301,18 @@ Napi::Value BinaryKernel(const Napi::CallbackInfo& info) {
 // addN(inputs: Float32Array[], out)
 Napi::Value AddN(const Napi::CallbackInfo& info) {
   return guarded(info, "addN", [&]() -> Napi::Value {
+    AA_REQUIRE(info[0].IsArray(), "inputs must be an array of Float32Array");
     Napi::Array list = info[0].As<Napi::Array>();
-    float* o = f32(info[1]);
-    const int64_t n = static_cast<int64_t>(f32Len(info[1]));
+    AA_REQUIRE(list.Length() >= 1, "addN needs at least one input");
+    const F32 oa = f32(info[1], "out");
+    float* o = oa.p;
+    const int64_t n = oa.n;
     std::vector<const float*> src(list.Length());
-    for (uint32_t i = 0; i < list.Length(); i++) src[i] = f32(list.Get(i));
+    for (uint32_t i = 0; i < list.Length(); i++) {
+      const F32 in = f32(list.Get(i), "every input");
+      expectLength(in, n, "every input");
+      src[i] = in.p;
+    }
     const int64_t k = static_cast<int64_t>(src.size());
 #pragma omp parallel for num_threads(threadsFor(n * k)) schedule(static)
     for (int64_t c = 0; c < n; c += 4096) {
@@ -316,9 +333,13 @@ Napi::Value AddN(const Napi::CallbackInfo& info) {
 // softmax(x, out, rows, cols): softmax over the last dimension.
 Napi::Value Softmax(const Napi::CallbackInfo& info) {
   return guarded(info, "softmax", [&]() -> Napi::Value {
-    const float* x = f32(info[0]);
-    float* y = f32(info[1]);
-    const int64_t rows = i64(info[2]), cols = i64(info[3]);
+    const F32 xa = f32(info[0], "x"), ya = f32(info[1], "y");
+    const int64_t rows = i64(info[2], "rows"), cols = i64(info[3], "cols");
+    AA_REQUIRE(rows >= 0 && cols >= 0, "rows and cols must be >= 0");
+    expectLength(xa, mulChecked(rows, cols, "rows * cols"), "x");
+    expectLength(ya, xa.n, "y");
+    const float* x = xa.p;
+    float* y = ya.p;
 #pragma omp parallel for num_threads(threadsFor(rows * cols * 4)) schedule(static)
     for (int64_t r = 0; r < rows; r++) {
       const float* xr = x + r * cols;

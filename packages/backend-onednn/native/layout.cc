@@ -52,15 +52,27 @@ std::vector<int64_t> stridesOf(const std::vector<int64_t>& shape) {
 // transpose(x, out, shape, perm)
 Napi::Value Transpose(const Napi::CallbackInfo& info) {
   return guarded(info, "transpose", [&]() -> Napi::Value {
-    const float* x = f32(info[0]);
-    float* out = f32(info[1]);
-    std::vector<int64_t> shape = ints(info[2]), perm = ints(info[3]);
+    const F32 x = f32(info[0], "x"), out = f32(info[1], "out");
+    std::vector<int64_t> shape = ints(info[2], "shape"), perm = ints(info[3], "perm");
+    const int64_t n = count(shape, "shape");
+    const int64_t r = static_cast<int64_t>(shape.size());
+    std::vector<bool> seen(shape.size(), false);
+    for (int64_t p : perm) {
+      // A repeated or out-of-range axis would make the output's element count differ from the input's.
+      AA_REQUIRE(perm.size() == shape.size() && p >= 0 && p < r && !seen[p],
+                 "perm must be a permutation of the " + std::to_string(r) + " axes, got " + show(perm));
+      seen[p] = true;
+    }
+    AA_REQUIRE(perm.size() == shape.size(), "perm must be a permutation of the " + std::to_string(r) + " axes, got " + show(perm));
+    expectLength(x, n, "x");
+    expectLength(out, n, "out");
+    if (n == 0) return info.Env().Undefined();
     std::vector<int64_t> xs = stridesOf(shape), outShape(shape.size()), inStride(shape.size());
     for (size_t i = 0; i < perm.size(); i++) {
       outShape[i] = shape[perm[i]];
       inStride[i] = xs[perm[i]];
     }
-    stridedGather(x, out, outShape, inStride, 0);
+    stridedGather(x.p, out.p, outShape, inStride, 0);
     return info.Env().Undefined();
   });
 }
@@ -68,16 +80,29 @@ Napi::Value Transpose(const Napi::CallbackInfo& info) {
 // slice(x, out, shape, begin, size, step): step 1 for Slice; StridedSlice passes its strides.
 Napi::Value Slice(const Napi::CallbackInfo& info) {
   return guarded(info, "slice", [&]() -> Napi::Value {
-    const float* x = f32(info[0]);
-    float* out = f32(info[1]);
-    std::vector<int64_t> shape = ints(info[2]), begin = ints(info[3]), size = ints(info[4]), step = ints(info[5]);
+    const F32 x = f32(info[0], "x"), out = f32(info[1], "out");
+    std::vector<int64_t> shape = ints(info[2], "shape"), begin = ints(info[3], "begin"), size = ints(info[4], "size"),
+                         step = ints(info[5], "step");
+    const size_t r = shape.size();
+    AA_REQUIRE(begin.size() == r && size.size() == r && step.size() == r,
+               "begin, size and step must have one entry per dimension (" + std::to_string(r) + ")");
+    const int64_t n = count(shape, "shape"), m = count(size, "size");
+    expectLength(x, n, "x");
+    expectLength(out, m, "out");
+    if (m == 0) return info.Env().Undefined();
+    for (size_t i = 0; i < r; i++) {
+      // Every element read, first and last of each axis, lies inside the input.
+      AA_REQUIRE(step[i] >= 1 && begin[i] >= 0 && begin[i] + (size[i] - 1) * step[i] < shape[i],
+                 "the slice begin " + show(begin) + ", size " + show(size) + ", step " + show(step) +
+                     " reaches outside the shape " + show(shape));
+    }
     std::vector<int64_t> xs = stridesOf(shape), inStride(shape.size());
     int64_t base = 0;
     for (size_t i = 0; i < shape.size(); i++) {
       base += begin[i] * xs[i];
       inStride[i] = xs[i] * step[i];
     }
-    stridedGather(x, out, size, inStride, base);
+    stridedGather(x.p, out.p, size, inStride, base);
     return info.Env().Undefined();
   });
 }
@@ -85,16 +110,26 @@ Napi::Value Slice(const Napi::CallbackInfo& info) {
 // tile(x, out, shape, reps)
 Napi::Value Tile(const Napi::CallbackInfo& info) {
   return guarded(info, "tile", [&]() -> Napi::Value {
-    const float* x = f32(info[0]);
-    float* out = f32(info[1]);
-    std::vector<int64_t> shape = ints(info[2]), reps = ints(info[3]);
+    const F32 xa = f32(info[0], "x"), outa = f32(info[1], "out");
+    std::vector<int64_t> shape = ints(info[2], "shape"), reps = ints(info[3], "reps");
     const int r = static_cast<int>(shape.size());
+    AA_REQUIRE(reps.size() == shape.size(), "reps must have one entry per dimension (" + std::to_string(r) + "), got " + show(reps));
+    std::vector<int64_t> outShape(r);
+    for (int i = 0; i < r; i++) {
+      AA_REQUIRE(reps[i] >= 0, "reps must be >= 0, got " + show(reps));
+      outShape[i] = shape[i] * reps[i];  // both below 2^31
+    }
+    expectLength(xa, count(shape, "shape"), "x");
+    const int64_t m = count(outShape, "the output shape");
+    expectLength(outa, m, "out");
+    if (m == 0) return info.Env().Undefined();
+    const float* x = xa.p;
+    float* out = outa.p;
     if (r == 0) {
       out[0] = x[0];
       return info.Env().Undefined();
     }
-    std::vector<int64_t> xs = stridesOf(shape), outShape(r);
-    for (int i = 0; i < r; i++) outShape[i] = shape[i] * reps[i];
+    std::vector<int64_t> xs = stridesOf(shape);
     // The common case (a reduction's gradient broadcast back): the whole input repeated as one
     // block, i.e. size-1 leading dimensions tiled and the rest copied. Fill by doubling memcpys.
     int k = 0;
@@ -145,14 +180,29 @@ Napi::Value Tile(const Napi::CallbackInfo& info) {
 // pad(x, out, shape, before, after, mode, value): mode 0 constant, 1 reflect, 2 symmetric.
 Napi::Value Pad(const Napi::CallbackInfo& info) {
   return guarded(info, "pad", [&]() -> Napi::Value {
-    const float* x = f32(info[0]);
-    float* out = f32(info[1]);
-    std::vector<int64_t> shape = ints(info[2]), before = ints(info[3]), after = ints(info[4]);
-    const int mode = static_cast<int>(i64(info[5]));
-    const float value = fl(info[6]);
+    const F32 xa = f32(info[0], "x"), outa = f32(info[1], "out");
+    std::vector<int64_t> shape = ints(info[2], "shape"), before = ints(info[3], "before"), after = ints(info[4], "after");
+    const int64_t mode = i64(info[5], "mode");
+    const float value = fl(info[6], "value");
     const int r = static_cast<int>(shape.size());
+    AA_REQUIRE(r >= 1, "pad needs a tensor of rank >= 1");
+    AA_REQUIRE(before.size() == shape.size() && after.size() == shape.size(),
+               "before and after must have one entry per dimension (" + std::to_string(r) + ")");
+    AA_REQUIRE(mode >= 0 && mode <= 2, "mode must be 0 (constant), 1 (reflect) or 2 (symmetric), got " + std::to_string(mode));
+    const int64_t n = count(shape, "shape");
     std::vector<int64_t> outShape(r);
-    for (int i = 0; i < r; i++) outShape[i] = shape[i] + before[i] + after[i];
+    for (int i = 0; i < r; i++) {
+      // Mirrored padding reads inside the input: at most size - 1 (reflect) or size (symmetric) per side.
+      const int64_t limit = mode == 0 ? INT32_MAX : (mode == 1 ? shape[i] - 1 : shape[i]);
+      AA_REQUIRE(before[i] >= 0 && after[i] >= 0 && before[i] <= limit && after[i] <= limit,
+                 "paddings before " + show(before) + " / after " + show(after) + " are not allowed for shape " + show(shape) +
+                     " in mode " + std::to_string(mode));
+      outShape[i] = shape[i] + before[i] + after[i];
+    }
+    expectLength(xa, n, "x");
+    expectLength(outa, count(outShape, "the output shape"), "out");
+    const float* x = xa.p;
+    float* out = outa.p;
     std::vector<int64_t> xs = stridesOf(shape);
     // Per dimension: the source index of every output index, or -1 for a constant pad.
     std::vector<std::vector<int64_t>> map(r);
@@ -177,7 +227,7 @@ Napi::Value Pad(const Napi::CallbackInfo& info) {
     for (int d = 0; d < r - 1; d++) rows *= outShape[d];
     if (rows * inner == 0) return info.Env().Undefined();
     const std::vector<int64_t>& last = map[r - 1];
-    const int64_t b = before[r - 1], n = shape[r - 1];
+    const int64_t b = before[r - 1], nLast = shape[r - 1];
 #pragma omp parallel for num_threads(threadsFor(rows * inner)) schedule(static)
     for (int64_t row = 0; row < rows; row++) {
       int64_t rem = row, off = 0;
@@ -196,8 +246,8 @@ Napi::Value Pad(const Napi::CallbackInfo& info) {
       const float* s = x + off;
       if (mode == 0) {
         for (int64_t j = 0; j < b; j++) o[j] = value;
-        std::memcpy(o + b, s, sizeof(float) * n);
-        for (int64_t j = b + n; j < inner; j++) o[j] = value;
+        if (nLast > 0) std::memcpy(o + b, s, sizeof(float) * nLast);
+        for (int64_t j = b + nLast; j < inner; j++) o[j] = value;
       } else {
         for (int64_t j = 0; j < inner; j++) o[j] = s[last[j]];
       }
@@ -210,14 +260,24 @@ Napi::Value Pad(const Napi::CallbackInfo& info) {
 // out is [outer, sum(inner_i)] (any concatenation after collapsing the axes before and after it).
 Napi::Value Concat(const Napi::CallbackInfo& info) {
   return guarded(info, "concat", [&]() -> Napi::Value {
+    AA_REQUIRE(info[0].IsArray(), "inputs must be an array of Float32Array");
     Napi::Array list = info[0].As<Napi::Array>();
-    float* out = f32(info[1]);
-    const int64_t outer = i64(info[2]);
-    std::vector<int64_t> inner = ints(info[3]);
+    const F32 outa = f32(info[1], "out");
+    const int64_t outer = i64(info[2], "outer");
+    std::vector<int64_t> inner = ints(info[3], "inners");
+    AA_REQUIRE(outer >= 0, "outer must be >= 0, got " + std::to_string(outer));
+    AA_REQUIRE(inner.size() == list.Length(), "inners must have one entry per input (" + std::to_string(list.Length()) + ")");
     std::vector<const float*> src(list.Length());
-    for (uint32_t i = 0; i < list.Length(); i++) src[i] = f32(list.Get(i));
     int64_t width = 0;
-    for (int64_t w : inner) width += w;
+    for (uint32_t i = 0; i < list.Length(); i++) {
+      const F32 in = f32(list.Get(i), "every input");
+      AA_REQUIRE(inner[i] >= 0, "inners must be >= 0, got " + show(inner));
+      expectLength(in, mulChecked(outer, inner[i], "an input's size"), "an input");
+      src[i] = in.p;
+      width += inner[i];
+    }
+    expectLength(outa, mulChecked(outer, width, "the output size"), "out");
+    float* out = outa.p;
     const size_t k = src.size();
 #pragma omp parallel for num_threads(threadsFor(outer * width)) schedule(static)
     for (int64_t r = 0; r < outer; r++) {

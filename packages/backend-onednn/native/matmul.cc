@@ -13,15 +13,27 @@ namespace {
 //   out: [max(batchA, batchB), M, N]; a batch of 1 broadcasts. bias has biasLen 1 or N.
 Napi::Value Matmul(const Napi::CallbackInfo& info) {
   return guarded(info, "matmul", [&]() -> Napi::Value {
-    const float* a = f32(info[0]);
-    const float* b = f32(info[1]);
-    const float* bias = f32OrNull(info[2]);
-    float* out = f32(info[3]);
-    std::vector<int64_t> p = ints(info[4]);
-    int act = static_cast<int>(i64(info[5]));
-    float alpha = fl(info[6]);
+    const F32 aa = f32(info[0], "a"), ba = f32(info[1], "b"), biasa = f32OrNull(info[2], "bias"), outa = f32(info[3], "out");
+    std::vector<int64_t> p = ints(info[4], "params");
+    const int64_t act = i64(info[5], "activation");
+    const float alpha = fl(info[6], "alpha");
+    AA_REQUIRE(p.size() == 8, "expected 8 parameters, got " + std::to_string(p.size()));
+    AA_REQUIRE(act >= kLinear && act <= kLeakyRelu, "unknown activation " + std::to_string(act));
     const int64_t batchA = p[0], batchB = p[1], M = p[2], N = p[3], K = p[4], biasLen = p[7];
+    AA_REQUIRE(batchA >= 1 && batchB >= 1 && M >= 0 && N >= 0 && K >= 0, "sizes must be >= 0 (batches >= 1), got " + show(p));
+    AA_REQUIRE(batchA == batchB || batchA == 1 || batchB == 1, "the batches must be equal or one of them 1, got " + show(p));
+    AA_REQUIRE((p[5] == 0 || p[5] == 1) && (p[6] == 0 || p[6] == 1), "the transpose flags must be 0 or 1, got " + show(p));
+    AA_REQUIRE(biasa.p == nullptr ? biasLen == 0 : (biasLen == 1 || biasLen == N) && biasa.n == biasLen,
+               "the bias must have 1 or N values and biasLen must say which, got biasLen " + std::to_string(biasLen));
     const bool ta = p[5] != 0, tb = p[6] != 0;
+    expectLength(aa, count({batchA, M, K}, "a"), "a");
+    expectLength(ba, count({batchB, K, N}, "b"), "b");
+    expectLength(outa, count({batchA > batchB ? batchA : batchB, M, N}, "out"), "out");
+    const float* a = aa.p;
+    const float* b = ba.p;
+    const float* bias = biasa.p;
+    float* out = outa.p;
+    if (M == 0 || N == 0) return info.Env().Undefined();  // nothing to write (sgemm rejects a zero leading dimension)
     const int64_t batch = batchA > batchB ? batchA : batchB;
     for (int64_t i = 0; i < batch; i++) {
       const float* ai = a + (batchA == 1 ? 0 : i) * M * K;

@@ -12,16 +12,25 @@ namespace {
 // batchNorm(x, mean, variance, offset | null, scale | null, out, epsilon, L): parameters of length 1 or L.
 Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
   return guarded(info, "batchNorm", [&]() -> Napi::Value {
-    const float* x = f32(info[0]);
-    const float* mean = f32(info[1]);
-    const float* var = f32(info[2]);
-    const float* offset = f32OrNull(info[3]);
-    const float* scale = f32OrNull(info[4]);
-    float* out = f32(info[5]);
-    const float eps = fl(info[6]);
-    const int64_t L = i64(info[7]);
-    const bool mean1 = f32Len(info[1]) == 1, var1 = f32Len(info[2]) == 1;
-    const bool off1 = offset && f32Len(info[3]) == 1, scale1 = scale && f32Len(info[4]) == 1;
+    const F32 xa = f32(info[0], "x"), ma = f32(info[1], "mean"), va = f32(info[2], "variance");
+    const F32 oa = f32OrNull(info[3], "offset"), sa = f32OrNull(info[4], "scale"), outa = f32(info[5], "out");
+    const float eps = fl(info[6], "epsilon");
+    const int64_t L = i64(info[7], "length");
+    AA_REQUIRE(L >= 1 && xa.n % L == 0, "length must be >= 1 and divide x's size " + std::to_string(xa.n) + ", got " + std::to_string(L));
+    expectLength(outa, xa.n, "out");
+    // Each parameter has 1 value or L values.
+    for (const F32* q : {&ma, &va, &oa, &sa}) {
+      AA_REQUIRE(q->p == nullptr || q->n == 1 || q->n == L, "mean, variance, offset and scale must have 1 or " + std::to_string(L) + " values");
+    }
+    AA_REQUIRE(ma.p != nullptr && va.p != nullptr, "mean and variance are required");
+    const float* x = xa.p;
+    const float* mean = ma.p;
+    const float* var = va.p;
+    const float* offset = oa.p;
+    const float* scale = sa.p;
+    float* out = outa.p;
+    const bool mean1 = ma.n == 1, var1 = va.n == 1;
+    const bool off1 = offset && oa.n == 1, scale1 = scale && sa.n == 1;
     std::vector<float> m(L), k(L), o(L);
     for (int64_t c = 0; c < L; c++) {
       const double v = var[var1 ? 0 : c];
@@ -30,7 +39,7 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
       k[c] = static_cast<float>(s / std::sqrt(v + eps));
       o[c] = offset ? offset[off1 ? 0 : c] : 0.f;
     }
-    const int64_t n = static_cast<int64_t>(f32Len(info[5]));
+    const int64_t n = outa.n;
     const int64_t rows = n / L;
     const float *pm = m.data(), *pk = k.data(), *po = o.data();
 #pragma omp parallel for num_threads(threadsFor(n)) schedule(static)
@@ -51,19 +60,28 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
 //   dScale = S2 / sqrt(variance + eps), dOffset = S1.
 Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
   return guarded(info, "batchNormGrad", [&]() -> Napi::Value {
-    const float* x = f32(info[0]);
-    const float* mean = f32(info[1]);
-    const float* var = f32(info[2]);
-    const float* scale = f32OrNull(info[3]);
-    const float* dy = f32(info[4]);
-    const double eps = fl(info[5]);
-    const int64_t C = i64(info[6]);
-    float* dx = f32(info[7]);
-    float* dMean = f32(info[8]);
-    float* dVar = f32(info[9]);
-    float* dScale = f32(info[10]);
-    float* dOffset = f32(info[11]);
-    const int64_t n = static_cast<int64_t>(f32Len(info[0]));
+    const F32 xa = f32(info[0], "x"), ma = f32(info[1], "mean"), va = f32(info[2], "variance"), sa = f32OrNull(info[3], "scale");
+    const F32 dya = f32(info[4], "dy");
+    const double eps = fl(info[5], "epsilon");
+    const int64_t C = i64(info[6], "channels");
+    const F32 dxa = f32(info[7], "dx"), dma = f32(info[8], "dMean"), dva = f32(info[9], "dVariance");
+    const F32 dsa = f32(info[10], "dScale"), doa = f32(info[11], "dOffset");
+    AA_REQUIRE(C >= 1 && xa.n % C == 0, "channels must be >= 1 and divide x's size " + std::to_string(xa.n) + ", got " + std::to_string(C));
+    expectLength(dya, xa.n, "dy");
+    expectLength(dxa, xa.n, "dx");
+    for (const F32* q : {&ma, &va, &dma, &dva, &dsa, &doa}) expectLength(*q, C, "every statistic and parameter gradient");
+    if (sa.p != nullptr) expectLength(sa, C, "scale");
+    const float* x = xa.p;
+    const float* mean = ma.p;
+    const float* var = va.p;
+    const float* scale = sa.p;
+    const float* dy = dya.p;
+    float* dx = dxa.p;
+    float* dMean = dma.p;
+    float* dVar = dva.p;
+    float* dScale = dsa.p;
+    float* dOffset = doa.p;
+    const int64_t n = xa.n;
     const int64_t rows = n / C;
     std::vector<float> k(C), m(C);
     std::vector<double> inv(C);

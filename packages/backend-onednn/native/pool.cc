@@ -21,6 +21,19 @@ struct PoolGeometry {
   int64_t colStart(int64_t ow) const { return ow * SW - PL; }
 };
 
+// The 12 parameters, checked: positive sizes, windows and strides, non-negative padding. Windows are
+// clipped to the input, so any output size is safe once the buffers have the sizes the geometry gives.
+PoolGeometry poolGeometry(const Napi::Value& v) {
+  std::vector<int64_t> p = ints(v, "params");
+  AA_REQUIRE(p.size() == 12, "expected 12 geometry parameters, got " + std::to_string(p.size()));
+  for (size_t i = 0; i < 10; i++) AA_REQUIRE(p[i] >= 1, "sizes, windows and strides must be >= 1, got " + show(p));
+  AA_REQUIRE(p[10] >= 0 && p[11] >= 0, "padding must be >= 0, got " + show(p));
+  return PoolGeometry(p);
+}
+
+int64_t inputSize(const PoolGeometry& g) { return count({g.N, g.IH, g.IW, g.C}, "the input"); }
+int64_t outputSize(const PoolGeometry& g) { return count({g.N, g.OH, g.OW, g.C}, "the output"); }
+
 inline int64_t maxI(int64_t a, int64_t b) { return a > b ? a : b; }
 inline int64_t minI(int64_t a, int64_t b) { return a < b ? a : b; }
 
@@ -28,9 +41,12 @@ inline int64_t minI(int64_t a, int64_t b) { return a < b ? a : b; }
 template <bool kMax>
 Napi::Value PoolForward(const Napi::CallbackInfo& info) {
   return guarded(info, kMax ? "maxPool" : "avgPool", [&]() -> Napi::Value {
-    const float* x = f32(info[0]);
-    float* y = f32(info[1]);
-    PoolGeometry g(ints(info[2]));
+    const F32 xa = f32(info[0], "x"), ya = f32(info[1], "y");
+    const PoolGeometry g = poolGeometry(info[2]);
+    expectLength(xa, inputSize(g), "x");
+    expectLength(ya, outputSize(g), "y");
+    const float* x = xa.p;
+    float* y = ya.p;
     const int64_t rows = g.N * g.OH;
 #pragma omp parallel for num_threads(threadsFor(rows * g.OW * g.C * g.KH * g.KW)) schedule(static)
     for (int64_t r = 0; r < rows; r++) {
@@ -73,10 +89,14 @@ Napi::Value PoolForward(const Napi::CallbackInfo& info) {
 // position of its window's first strict maximum. One image per task: windows overlap only inside it.
 Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
   return guarded(info, "maxPoolGrad", [&]() -> Napi::Value {
-    const float* dy = f32(info[0]);
-    const float* x = f32(info[1]);
-    float* dx = f32(info[2]);
-    PoolGeometry g(ints(info[3]));
+    const F32 dya = f32(info[0], "dy"), xa = f32(info[1], "x"), dxa = f32(info[2], "dx");
+    const PoolGeometry g = poolGeometry(info[3]);
+    expectLength(dya, outputSize(g), "dy");
+    expectLength(xa, inputSize(g), "x");
+    expectLength(dxa, inputSize(g), "dx");
+    const float* dy = dya.p;
+    const float* x = xa.p;
+    float* dx = dxa.p;
     const int64_t imageIn = g.IH * g.IW * g.C;
 #pragma omp parallel num_threads(threadsFor(g.N * g.OH * g.OW * g.C * g.KH * g.KW))
     {
@@ -124,9 +144,12 @@ Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
 // avgPoolGrad(dy, dx, params): every valid input pixel of a window receives dy / (KH * KW).
 Napi::Value AvgPoolGrad(const Napi::CallbackInfo& info) {
   return guarded(info, "avgPoolGrad", [&]() -> Napi::Value {
-    const float* dy = f32(info[0]);
-    float* dx = f32(info[1]);
-    PoolGeometry g(ints(info[2]));
+    const F32 dya = f32(info[0], "dy"), dxa = f32(info[1], "dx");
+    const PoolGeometry g = poolGeometry(info[2]);
+    expectLength(dya, outputSize(g), "dy");
+    expectLength(dxa, inputSize(g), "dx");
+    const float* dy = dya.p;
+    float* dx = dxa.p;
     const int64_t imageIn = g.IH * g.IW * g.C;
     const float scale = 1.f / static_cast<float>(g.KH * g.KW);
 #pragma omp parallel for num_threads(threadsFor(g.N * g.OH * g.OW * g.C * g.KH * g.KW)) schedule(static)

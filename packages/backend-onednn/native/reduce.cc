@@ -101,7 +101,13 @@ void reduceImpl(const float* x, float* out, const std::vector<int64_t>& shape, c
       red.push_back(r);
     }
   }
-  if (total == 0) return;  // the caller leaves empty tensors to the cpu kernels
+  if (total == 0) {  // an empty input: every output is the reduction of nothing (0, NaN for a mean, -inf...)
+    int64_t outN = 1;
+    for (size_t i = 0; i < shape.size(); i++)
+      if (!reduced[i]) outN *= shape[i];
+    for (int64_t i = 0; i < outN; i++) out[i] = A::finish(A::init(), count);
+    return;
+  }
   const int threads = threadsFor(total);
   const size_t nb = size.size();
   if (nb == 0 || (nb == 1 && !red[0])) {  // nothing to reduce
@@ -176,11 +182,20 @@ void reduceImpl(const float* x, float* out, const std::vector<int64_t>& shape, c
 // reduce(op, x, out, shape: Int32Array, reducedAxes: Int32Array of 0/1 per dimension)
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   return guarded(info, "reduce", [&]() -> Napi::Value {
-    int op = static_cast<int>(i64(info[0]));
-    const float* x = f32(info[1]);
-    float* out = f32(info[2]);
-    std::vector<int64_t> shape = ints(info[3]);
-    std::vector<int64_t> red = ints(info[4]);
+    const int64_t op = i64(info[0], "op");
+    const F32 xa = f32(info[1], "x"), outa = f32(info[2], "out");
+    std::vector<int64_t> shape = ints(info[3], "shape");
+    std::vector<int64_t> red = ints(info[4], "reduced");
+    AA_REQUIRE(red.size() == shape.size(), "reduced must have one 0/1 entry per dimension (" + std::to_string(shape.size()) + ")");
+    std::vector<int64_t> kept;
+    for (size_t i = 0; i < shape.size(); i++) {
+      AA_REQUIRE(red[i] == 0 || red[i] == 1, "reduced must hold 0 or 1 per dimension, got " + show(red));
+      if (!red[i]) kept.push_back(shape[i]);
+    }
+    expectLength(xa, count(shape, "shape"), "x");
+    expectLength(outa, count(kept, "the output shape"), "out");
+    const float* x = xa.p;
+    float* out = outa.p;
     switch (op) {
       case kSum:
         reduceImpl<kSum>(x, out, shape, red);
