@@ -4,14 +4,22 @@
 // fails the whole `pnpm install`): every failure is caught, written to build/status.json for
 // isAvailable()/unavailableReason() to report at run time, and summed up in one printed line.
 //
-//   node scripts/build-native.js [--verbose]
+//   node scripts/build-native.js [--verbose] [--force]
+//
+// An addon already built from the same sources, settings and Node version is kept (every
+// `pnpm install` of a workspace runs this script again); --force rebuilds it.
 //
 // Environment: AA_ONEDNN_SKIP_BUILD=1 skips the build; DNNL_INCLUDE_DIR / DNNL_LIBRARY_DIR point at a
-// oneDNN outside the default paths; AA_ONEDNN_PORTABLE=1 builds without -march=native; JOBS sets
-// make's parallelism (default 2).
+// oneDNN outside the default paths; AA_ONEDNN_NATIVE_ARCH=1 compiles the package's own loops for this
+// machine's CPU (-march=native; the default is portable, and oneDNN picks its instruction set at run
+// time either way); JOBS sets make's parallelism (default 2).
+//
+// node-gyp is not a dependency: npm and pnpm hand their own to install scripts (npm_config_node_gyp,
+// and node-gyp on the PATH).
 'use strict';
 
 const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -21,7 +29,34 @@ const statusFile = path.join(buildDir, 'status.json');
 const logFile = path.join(buildDir, 'build.log');
 const addonFile = path.join(buildDir, 'Release', 'onednn.node');
 const verbose = process.argv.includes('--verbose');
+const force = process.argv.includes('--force');
 const PREFIX = '@aa/backend-onednn:';
+
+/** What the addon is built from: its sources, this script, the settings it reads and the Node version. */
+function fingerprint() {
+  const hash = crypto.createHash('sha256');
+  const files = ['binding.gyp', 'scripts/build-native.js', ...fs.readdirSync(path.join(root, 'native')).sort().map((f) => `native/${f}`)];
+  for (const file of files) hash.update(file).update(fs.readFileSync(path.join(root, file)));
+  const env = ['AA_ONEDNN_NATIVE_ARCH', 'DNNL_INCLUDE_DIR', 'DNNL_LIBRARY_DIR', 'CC', 'CXX', 'CFLAGS', 'CXXFLAGS', 'LDFLAGS'];
+  hash.update(JSON.stringify([process.version, process.arch, ...env.map((k) => process.env[k] || '')]));
+  return hash.digest('hex');
+}
+
+/** Runs the built addon once in a child: a missing run-time library (libdnnl.so.2, libgomp) shows up here. */
+function probe() {
+  return spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(addonFile)}).onednnVersion())`], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
+}
+
+function readStatus() {
+  try {
+    return JSON.parse(fs.readFileSync(statusFile, 'utf8'));
+  } catch {
+    return null;
+  }
+}
 
 function writeStatus(status) {
   try {
@@ -55,6 +90,25 @@ function headerCandidates() {
   return dirs.filter(Boolean);
 }
 
+/**
+ * How to run node-gyp: the package manager's own (npm_config_node_gyp), one installed next to the
+ * package (a development checkout), or the one on the PATH (npm's lifecycle scripts put it there).
+ */
+function findNodeGyp() {
+  const given = process.env.npm_config_node_gyp;
+  if (given && fs.existsSync(given)) return /\.[cm]?js$/.test(given) ? { command: process.execPath, args: [given] } : { command: given, args: [] };
+  try {
+    return { command: process.execPath, args: [require.resolve('node-gyp/bin/node-gyp.js', { paths: [root] })] };
+  } catch {
+    // not installed here
+  }
+  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+    const file = path.join(dir, 'node-gyp');
+    if (dir && fs.existsSync(file)) return { command: file, args: [] };
+  }
+  return null;
+}
+
 /** The Node headers of the running node, so node-gyp never downloads them. */
 function nodeDir() {
   const guess = path.resolve(process.execPath, '..', '..');
@@ -71,23 +125,30 @@ function main() {
     fail('Windows builds are not supported (oneDNN and OpenMP via MSVC are not wired up)');
     return;
   }
+  const fp = fingerprint();
+  const previous = readStatus();
+  if (!force && previous && previous.ok && previous.fingerprint === fp && fs.existsSync(addonFile)) {
+    const loaded = probe();
+    if (loaded.status === 0) {
+      console.log(`${PREFIX} native addon up to date (oneDNN ${loaded.stdout.trim()}).`);
+      return;
+    }
+  }
   const header = headerCandidates().find((d) => fs.existsSync(path.join(d, 'dnnl.hpp')) || fs.existsSync(path.join(d, 'oneapi', 'dnnl', 'dnnl.hpp')));
   if (!header) {
     fail('oneDNN headers (dnnl.hpp) not found: install libdnnl-dev (Debian/Ubuntu: apt-get install libdnnl-dev) or set DNNL_INCLUDE_DIR and DNNL_LIBRARY_DIR');
     return;
   }
-  let gyp;
-  try {
-    gyp = require.resolve('node-gyp/bin/node-gyp.js', { paths: [root] });
-  } catch {
-    fail('node-gyp is not installed next to the package');
+  const gyp = findNodeGyp();
+  if (!gyp) {
+    fail('node-gyp not found (npm and pnpm provide it to install scripts; elsewhere `npm install -g node-gyp`)');
     return;
   }
-  const args = [gyp, 'rebuild', `--jobs=${process.env.JOBS || '2'}`];
+  const args = [...gyp.args, 'rebuild', `--jobs=${process.env.JOBS || '2'}`];
   const dir = nodeDir();
   if (dir) args.push(`--nodedir=${dir}`);
   if (verbose) args.push('--verbose');
-  const res = spawnSync(process.execPath, args, {
+  const res = spawnSync(gyp.command, args, {
     cwd: root,
     encoding: 'utf8',
     stdio: verbose ? 'inherit' : 'pipe',
@@ -101,13 +162,9 @@ function main() {
     fail(`compilation failed (${why}; full log in build/build.log)`, log);
     return;
   }
-  // Load it once in a child: a missing run-time library (libdnnl.so.2, libgomp) shows up here.
-  const probe = spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(addonFile)}).onednnVersion())`], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1' },
-  });
-  if (probe.status !== 0) {
-    fail(`the built addon does not load: ${(probe.stderr || '').split('\n').find((l) => l.trim()) || 'unknown error'}`, log);
+  const loaded = probe();
+  if (loaded.status !== 0) {
+    fail(`the built addon does not load: ${(loaded.stderr || '').split('\n').find((l) => l.trim()) || 'unknown error'}`, log);
     return;
   }
   try {
@@ -115,8 +172,8 @@ function main() {
   } catch {
     // ignore
   }
-  writeStatus({ ok: true, onednn: probe.stdout.trim() });
-  console.log(`${PREFIX} native addon built against oneDNN ${probe.stdout.trim()}.`);
+  writeStatus({ ok: true, onednn: loaded.stdout.trim(), fingerprint: fp });
+  console.log(`${PREFIX} native addon built against oneDNN ${loaded.stdout.trim()}.`);
 }
 
 try {
