@@ -51,12 +51,22 @@ function broadcastBack(dy: Tensor, x: Tensor, attrs: NamedAttrMap, divideByCount
   return tile(reshape(scaled, expanded), reps);
 }
 
+/** Whether the reduction's axes are valid and distinct (repeated axes keep tfjs-core's own gradient). */
+function distinctAxes(attrs: NamedAttrMap, x: Tensor): boolean {
+  try {
+    const axes = util.parseAxisParam(attrs.axis as number | number[], x.shape);
+    return new Set(axes).size === axes.length;
+  } catch {
+    return false;
+  }
+}
+
 function reductionDispatcher(original: GradConfig, backendName: string, divideByCount: boolean): GradConfig {
   return {
     ...original,
     gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap): NamedGradientMap => {
       const x = saved[0];
-      if (!active(backendName) || Array.isArray(dy) || isMissing(x) || x.dtype !== 'float32' || dy.dtype !== 'float32' || x.size === 0) {
+      if (!active(backendName) || Array.isArray(dy) || isMissing(x) || x.dtype !== 'float32' || dy.dtype !== 'float32' || x.size === 0 || !distinctAxes(attrs, x)) {
         return original.gradFunc(dy, saved, attrs);
       }
       return { x: () => broadcastBack(dy, x, attrs, divideByCount) };

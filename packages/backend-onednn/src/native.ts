@@ -63,6 +63,10 @@ export interface NativeAddon {
     epsilon: number,
     length: number,
   ): void;
+  /** Returns the whole pages inside `a` to the operating system (its contents become zeros); the bytes released. */
+  decommit(a: Float32Array): number;
+  /** Sanitizer test builds only: an array between inaccessible pages (see native/memory.cc). */
+  guardedFloat32Array?(n: number, alignEnd: boolean): Float32Array;
   batchNormGrad(
     x: Float32Array,
     mean: Float32Array,
@@ -85,12 +89,25 @@ interface BuildStatus {
   reason?: string;
 }
 
+/** The outcome of loading the addon: the addon, or why not and what to do about it. */
+interface LoadState {
+  addon: NativeAddon | null;
+  reason: string | null;
+  fix: string | null;
+}
+
 // src/ (tests, tsx) and dist/ (published) both sit one level below the package root.
 const packageRoot = path.resolve(__dirname, '..');
-const addonPath = path.join(packageRoot, 'build', 'Release', 'onednn.node');
 const statusPath = path.join(packageRoot, 'build', 'status.json');
+const logPath = path.join(packageRoot, 'build', 'build.log');
+const REBUILD = '`npm rebuild @aa/backend-onednn` (pnpm: `pnpm rebuild @aa/backend-onednn`)';
 
-let loaded: { addon: NativeAddon | null; reason: string | null } | null = null;
+/** The addon file: the install script's build, or another build (the sanitizer tests') named by AA_ONEDNN_ADDON. */
+function addonPath(): string {
+  return process.env.AA_ONEDNN_ADDON || path.join(packageRoot, 'build', 'Release', 'onednn.node');
+}
+
+let loaded: LoadState | null = null;
 
 function readStatus(): BuildStatus | null {
   try {
@@ -100,14 +117,25 @@ function readStatus(): BuildStatus | null {
   }
 }
 
-function load(): { addon: NativeAddon | null; reason: string | null } {
+function load(): LoadState {
   if (process.env.AA_ONEDNN_DISABLE) {
-    return { addon: null, reason: 'disabled by the AA_ONEDNN_DISABLE environment variable' };
+    return { addon: null, reason: 'disabled by the AA_ONEDNN_DISABLE environment variable', fix: 'unset AA_ONEDNN_DISABLE' };
   }
-  if (!fs.existsSync(addonPath)) {
+  const file = addonPath();
+  if (!fs.existsSync(file)) {
     const status = readStatus();
-    const why = status?.reason ?? 'the install script has not run (run `node scripts/build-native.js` in the package)';
-    return { addon: null, reason: `native addon not built: ${why}` };
+    if (status?.reason !== undefined) {
+      return {
+        addon: null,
+        reason: `native addon not built: ${status.reason}`,
+        fix: `install oneDNN and a C++ toolchain (Debian/Ubuntu: sudo apt-get install libdnnl-dev g++ make python3), then run ${REBUILD}; the build log is ${logPath}`,
+      };
+    }
+    return {
+      addon: null,
+      reason: 'native addon not built: its install script did not run (pnpm 10 runs the install scripts of dependencies only when allowed; --ignore-scripts skips them)',
+      fix: `allow the build (pnpm: \`pnpm approve-builds\`, or add "@aa/backend-onednn" to pnpm.onlyBuiltDependencies in package.json), then run ${REBUILD}`,
+    };
   }
   // libgomp reads its settings once, when the addon pulls it in. Its default (spin before sleeping)
   // makes idle worker threads compete with the JavaScript thread between kernels; on a shared or
@@ -118,26 +146,35 @@ function load(): { addon: NativeAddon | null; reason: string | null } {
   }
   try {
     const req = createRequire(__filename);
-    return { addon: req(addonPath) as NativeAddon, reason: null };
+    return { addon: req(file) as NativeAddon, reason: null, fix: null };
   } catch (err) {
     // Typically libdnnl.so.2 missing at run time (uninstalled after the build).
-    return { addon: null, reason: `native addon failed to load: ${(err as Error).message}` };
+    return {
+      addon: null,
+      reason: `native addon failed to load: ${(err as Error).message}`,
+      fix: `reinstall the oneDNN library it was built against (Debian/Ubuntu: sudo apt-get install libdnnl-dev), or rebuild it with ${REBUILD}`,
+    };
   }
 }
 
-function state(): { addon: NativeAddon | null; reason: string | null } {
+function state(): LoadState {
   loaded ??= load();
   return loaded;
 }
 
-/** Whether the oneDNN addon is built and loads, so that `registerOneDnnBackend()` can register `'onednn'`. */
+/** Whether the oneDNN addon is built and loads, so that the `'onednn'` backend can run. */
 export function isAvailable(): boolean {
   return state().addon !== null;
 }
 
-/** Why the addon is unavailable (build failure, missing library, disabled), or `null` when it is available. */
+/** Why the addon is unavailable (build failure, install script not run, missing library, disabled), or `null` when it is available. */
 export function unavailableReason(): string | null {
   return state().reason;
+}
+
+/** What to do about it (install oneDNN, allow the build, rebuild...), or `null` when the addon is available. */
+export function unavailableFix(): string | null {
+  return state().fix;
 }
 
 /** The loaded addon; throws when it is unavailable (kernels only run after a successful registration). */

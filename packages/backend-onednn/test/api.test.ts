@@ -38,17 +38,20 @@ describe('overridden kernels', () => {
 });
 
 describe('registerOneDnnBackend options are validated', () => {
+  const allowed = 'priority, threads, exclude, poolBytes, poolMaxBufferBytes, poolIdleMs, fuseGradients';
   test.each([
-    [null, /registerOneDnnBackend: options must be an options object, got null/],
-    [{ priority: 'high' }, /registerOneDnnBackend: options.priority must be a finite number, got "high"/],
-    [{ threads: 0 }, /registerOneDnnBackend: options.threads must be an integer >= 1 <= 4096, got 0/],
-    [{ threads: 1.5 }, /options.threads must be an integer/],
-    [{ exclude: ['Conv2D', 'Nope'] }, /registerOneDnnBackend: options.exclude must be an array of overridden kernel names \(.*Conv2D.*\), got \["Nope"\]/],
-    [{ poolBytes: -1 }, /registerOneDnnBackend: options.poolBytes must be an integer >= 0, got -1/],
-    [{ fuseGradients: 'yes' }, /registerOneDnnBackend: options.fuseGradients must be true or false, got "yes"/],
-    [{ thread: 2 }, /registerOneDnnBackend: unknown option "thread" in options; allowed: priority, threads, exclude, poolBytes, fuseGradients/],
+    [null, 'registerOneDnnBackend: options must be an options object, got null.'],
+    [{ priority: 'high' }, 'registerOneDnnBackend: options.priority must be a finite number, got "high".'],
+    [{ threads: 0 }, 'registerOneDnnBackend: options.threads must be an integer >= 1 <= 4096, got 0.'],
+    [{ threads: 1.5 }, 'registerOneDnnBackend: options.threads must be an integer >= 1 <= 4096, got 1.5.'],
+    [{ exclude: ['Conv2D', 'Nope'] }, `registerOneDnnBackend: options.exclude must be an array of overridden kernel names (${overriddenKernels.join(', ')}), got ["Nope"].`],
+    [{ poolBytes: -1 }, 'registerOneDnnBackend: options.poolBytes must be an integer >= 0, got -1.'],
+    [{ poolMaxBufferBytes: 0.5 }, 'registerOneDnnBackend: options.poolMaxBufferBytes must be an integer >= 0, got 0.5.'],
+    [{ poolIdleMs: 0 }, 'registerOneDnnBackend: options.poolIdleMs must be an integer >= 1, got 0.'],
+    [{ fuseGradients: 'yes' }, 'registerOneDnnBackend: options.fuseGradients must be true or false, got "yes".'],
+    [{ thread: 2 }, `registerOneDnnBackend: each option name in options must be one of ${allowed}, got "thread".`],
   ])('%j is rejected', (options, message) => {
-    expect(() => registerOneDnnBackend(options as never)).toThrow(message);
+    expect(() => registerOneDnnBackend(options as never)).toThrow(new Error(message));
   });
 });
 
@@ -100,7 +103,44 @@ describeNative('when the addon is available', () => {
   });
 });
 
+/** Runs test/fixtures/import-probe.ts in a fresh process. */
+function importProbe(env: Record<string, string>): Record<string, unknown> {
+  const res = spawnSync(process.execPath, [tsx, 'test/fixtures/import-probe.ts'], { cwd: packageDir, encoding: 'utf8', env: { ...process.env, ...env } });
+  expect({ status: res.status, stderr: res.status === 0 ? '' : res.stderr }).toEqual({ status: 0, stderr: '' });
+  return JSON.parse(res.stdout.trim().split('\n').pop() as string) as Record<string, unknown>;
+}
+
+describeNative('importing the package registers the backend', () => {
+  test('tf.ready() then picks onednn (priority 2), with no warning', () => {
+    expect(importProbe({})).toMatchObject({ registered: true, chosen: 'onednn', warningsAtReady: 0, set: true, backendAfter: 'onednn', sum: 6, warnings: [] });
+  });
+
+  test('a priority below cpu set after the import makes tf.ready() keep cpu', () => {
+    expect(importProbe({ PROBE_PRIORITY: '0' })).toMatchObject({ registered: true, chosen: 'cpu', set: true, backendAfter: 'onednn', sum: 6 });
+  });
+});
+
 describe('when the addon is unavailable', () => {
+  test('the import works, tf.ready() stays on cpu silently, tf.setBackend("onednn") fails saying why and how to fix it', () => {
+    const probe = importProbe({ AA_ONEDNN_DISABLE: '1' });
+    expect(probe).toMatchObject({ registered: true, chosen: 'cpu', warningsAtReady: 0, set: false, sum: 6 });
+    const text = (probe.warnings as string[]).join('\n');
+    expect(text).toContain('Initialization of backend onednn failed');
+    expect(text).toContain(
+      "@aa/backend-onednn: the 'onednn' backend is unavailable: disabled by the AA_ONEDNN_DISABLE environment variable. To fix: unset AA_ONEDNN_DISABLE. Until then tfjs uses its 'cpu' backend.",
+    );
+  });
+
+  test('an addon that was never built names the skipped install script and how to allow it', () => {
+    const probe = importProbe({ AA_ONEDNN_ADDON: path.join(os.tmpdir(), 'no-such-dir', 'onednn.node') });
+    const text = (probe.warnings as string[]).join('\n');
+    expect(probe).toMatchObject({ set: false, backendAfter: 'cpu' });
+    expect(text).toMatch(/unavailable: native addon (not built|failed to load)/);
+    expect(text).toMatch(/To fix: .*(npm rebuild @aa\/backend-onednn|pnpm approve-builds)/);
+  });
+});
+
+describe('when the addon is unavailable (registration)', () => {
   test('isAvailable() is false with the reason, registration declines, tfjs runs on cpu', () => {
     const out = execFileSync(process.execPath, [tsx, 'test/fixtures/probe.ts'], {
       cwd: packageDir,

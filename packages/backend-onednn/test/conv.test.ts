@@ -136,18 +136,30 @@ describeNative('FusedConv2D', () => {
     expectNative(stats, 'FusedConv2D', 'FusedDepthwiseConv2D');
   });
 
-  test('leakyrelu without leakyreluAlpha uses 0.2, as tf.leakyRelu and the unfused (taped) path do', async () => {
-    // tfjs-backend-cpu's fused kernel would compute undefined * x = NaN here (a tfjs bug); onednn does not copy it.
-    const x = rand([1, 4, 5, 2], 44, -2, 2) as tf.Tensor4D;
-    const w = rand([3, 3, 2, 3], 45) as tf.Tensor4D;
-    await tf.setBackend('onednn');
-    const fused = tf.tidy(() => tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', activation: 'leakyrelu' }));
-    const got = Float32Array.from(fused.dataSync());
-    fused.dispose();
+  test('leakyrelu without leakyreluAlpha gives NaN for negative inputs, as the cpu kernel does', async () => {
+    // tfjs-backend-cpu's fused kernels compute undefined * x = NaN; the backend matches them, not tf.leakyRelu's 0.2.
+    const f = () => {
+      const x = rand([1, 4, 5, 2], 44, -2, 2) as tf.Tensor4D;
+      const w = rand([3, 3, 2, 3], 45) as tf.Tensor4D;
+      return [
+        tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', activation: 'leakyrelu' }),
+        tf.fused.depthwiseConv2d({ x, filter: rand([3, 3, 2, 1], 46) as tf.Tensor4D, strides: 1, pad: 'same', activation: 'leakyrelu' }),
+      ];
+    };
+    const stats = await compareBackends(f);
+    expectNative(stats, 'FusedConv2D', 'FusedDepthwiseConv2D');
+    // Independent of both backends: NaN exactly where the convolution is negative, the convolution elsewhere.
     await tf.setBackend('cpu');
-    const expected = tf.tidy(() => tf.leakyRelu(tf.conv2d(x, w, 1, 'same'), 0.2));
-    expectClose(got, Float32Array.from(expected.dataSync()));
-    tf.dispose([expected, x, w]);
+    const [conv, out] = tf.tidy(() => {
+      const x = rand([1, 4, 5, 2], 44, -2, 2) as tf.Tensor4D;
+      const w = rand([3, 3, 2, 3], 45) as tf.Tensor4D;
+      return [tf.conv2d(x, w, 1, 'same'), f()[0] as tf.Tensor];
+    }) as [tf.Tensor, tf.Tensor];
+    const c = conv.dataSync();
+    const o = out.dataSync();
+    expect(Array.from(c).some((v) => v < 0)).toBe(true);
+    c.forEach((v, i) => expect(v < 0 ? Number.isNaN(o[i]) : Math.abs((o[i] as number) - v) < 1e-5).toBe(true));
+    tf.dispose([conv, out]);
   });
 
   test('a bias of rank 5 (which raises the cpu output\'s rank) falls back', async () => {

@@ -1,4 +1,6 @@
 /** Helpers shared by the native kernel implementations. */
+import { constants } from 'node:buffer';
+
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
@@ -38,8 +40,10 @@ const scratch: Float32Array[] = [];
  * `releaseScratch()` recycles once the kernel has run.
  */
 export function f32(backend: CpuBackend, t: TensorInfo | undefined | null): Float32Array | null {
-  if (isMissing(t) || t.dtype !== 'float32') return null;
+  if (isMissing(t) || t.dtype !== 'float32' || !backend.data.has(t.dataId)) return null;
   const values = backend.data.get(t.dataId)?.values;
+  // The native code trusts shapes only as far as they match the buffers: anything else is the cpu kernel's.
+  if (!ArrayBuffer.isView(values) || values.length !== sizeOf(t.shape)) return null;
   if (values instanceof Float32Array) return values;
   if (values instanceof Int32Array || values instanceof Uint8Array) {
     const copy = take(values.length);
@@ -62,8 +66,45 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
+/**
+ * `values` as an Int32Array for the addon, or null when one of them is not an integer that fits
+ * (Int32Array.from would silently wrap a huge dimension into a small or negative one).
+ */
+export function int32s(values: readonly unknown[]): Int32Array | null {
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) return null;
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Whether every value is an integer in [min, max]. */
+export function allInts(values: readonly unknown[], min: number, max = 0x7fffffff): boolean {
+  return values.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max);
+}
+
+/**
+ * An attribute as the cpu kernels' JavaScript arithmetic sees it (`alpha * x`): a missing leaky-ReLU
+ * slope is NaN there (tfjs-backend-cpu's fused kernels do not default it), null is 0.
+ */
+export function jsNumber(value: unknown): number {
+  return Number(value);
+}
+
+/**
+ * Thrown by a native kernel that declines its inputs after all (an output too large for one
+ * buffer): the cpu kernel runs instead, counted as a fallback, not an error.
+ */
+export class Decline extends Error {}
+
+// The largest float32 buffer Node allocates.
+const MAX_ELEMENTS = Math.floor(constants.MAX_LENGTH / 4);
+
 /** A float32 array with unspecified contents (often recycled) for an output the native code overwrites entirely. */
 export function alloc(n: number): Float32Array {
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_ELEMENTS) throw new Decline(`an output of ${n} elements`);
   return take(n);
 }
 

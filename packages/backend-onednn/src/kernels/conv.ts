@@ -16,7 +16,7 @@ import type {
 
 import { nativeAddon } from '../native';
 import type { CpuBackend, KernelArgs, NativeKernel } from './common';
-import { activationCode, alloc, f32, isMissing, output, sizeOf } from './common';
+import { activationCode, allInts, alloc, f32, int32s, isMissing, jsNumber, output, sizeOf } from './common';
 
 const FORWARD = 0;
 const BACKWARD_DATA = 1;
@@ -43,7 +43,9 @@ function geometry(info: backend_util.Conv2DInfo, groups: number): Int32Array | n
   const right = Math.max(0, (outWidth - 1) * strideWidth + spanW - inWidth - left);
   if (Math.floor((inHeight + top + bottom - spanH) / strideHeight) + 1 !== outHeight) return null;
   if (Math.floor((inWidth + left + right - spanW) / strideWidth) + 1 !== outWidth) return null;
-  return Int32Array.of(
+  if ([filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth].some((d) => !(d >= 1))) return null;
+  // int32s refuses what would not survive the trip to the addon's Int32Array (huge or fractional sizes).
+  return int32s([
     batchSize,
     inHeight,
     inWidth,
@@ -62,7 +64,7 @@ function geometry(info: backend_util.Conv2DInfo, groups: number): Int32Array | n
     bottom,
     right,
     groups,
-  );
+  ]);
 }
 
 function isNhwc(dataFormat: string | undefined): boolean {
@@ -101,18 +103,15 @@ function forward(
     const code = activationCode(a.activation);
     if (code === null) return null;
     act = code;
-    alpha = a.leakyreluAlpha ?? 0.2;
+    alpha = jsNumber(a.leakyreluAlpha);
   }
-  const info = backend_util.computeConv2DInfo(
-    x.shape as Shape4,
-    filter.shape as Shape4,
-    a.strides,
-    a.dilations ?? 1,
-    a.pad,
-    a.dimRoundingMode,
-    depthwise,
-    'channelsLast',
-  );
+  // The filter's input channels must be x's: runKernel does not check it (the ops do), and the cpu
+  // kernel then reads the filter with its own strides; oneDNN would read past it.
+  if (filter.shape[2] !== x.shape[3]) return null;
+  // The cpu depthwise kernel refuses strides and dilations both above 1 (with tfjs's message).
+  if (depthwise && !backend_util.eitherStridesOrDilationsAreOne(a.strides, a.dilations ?? 1)) return null;
+  const info = convInfo(x.shape as Shape4, filter.shape as Shape4, a, depthwise, a.dilations ?? 1);
+  if (info === null) return null;
   if (fused) {
     bias = channelBias(backend, inputs.bias, info.outChannels);
     if (bias === null) return null;
@@ -135,17 +134,12 @@ function backpropGeometry(
   dyShape: readonly number[],
   depthwise: boolean,
 ): { info: backend_util.Conv2DInfo; params: NonNullable<ReturnType<typeof geometry>> } | null {
-  const info = backend_util.computeConv2DInfo(
-    inShape,
-    filterShape,
-    a.strides,
-    depthwise ? (a.dilations ?? 1) : 1,
-    a.pad,
-    a.dimRoundingMode,
-    depthwise,
-    'channelsLast',
-  );
-  if (!sameShape(dyShape, info.outShape)) return null;
+  if (!isShape4(inShape) || !isShape4(filterShape) || filterShape[2] !== inShape[3]) return null;
+  // The cpu depthwise backprops place their windows without the dilation (tfjs's gradient refuses
+  // dilated depthwise convolutions): what they compute then is theirs.
+  if (depthwise && !(a.dilations === undefined || a.dilations === 1 || (Array.isArray(a.dilations) && a.dilations.every((d) => d === 1)))) return null;
+  const info = convInfo(inShape, filterShape, a, depthwise, depthwise ? (a.dilations ?? 1) : 1);
+  if (info === null || !sameShape(dyShape, info.outShape)) return null;
   const params = geometry(info, depthwise ? info.inChannels : 1);
   return params === null ? null : { info, params };
 }
@@ -180,6 +174,26 @@ function backpropFilter({ inputs, backend, attrs }: KernelArgs, depthwise: boole
   const out = alloc(sizeOf(info.filterShape));
   nativeAddon().conv2d(BACKWARD_WEIGHTS, xv, dyv, null, out, params, 0, 0);
   return output(backend, [...info.filterShape], out);
+}
+
+/** A 4-D shape of positive integers (attributes such as `inputShape` come unchecked from runKernel). */
+function isShape4(shape: unknown): shape is Shape4 {
+  return Array.isArray(shape) && shape.length === 4 && allInts(shape, 1);
+}
+
+/** tfjs's geometry, or null when tfjs's own computation refuses the attributes. */
+function convInfo(
+  inShape: Shape4,
+  filterShape: Shape4,
+  a: { strides: number | [number, number]; pad: Conv2DAttrs['pad']; dimRoundingMode?: 'floor' | 'round' | 'ceil' },
+  depthwise: boolean,
+  dilations: number | [number, number],
+): backend_util.Conv2DInfo | null {
+  try {
+    return backend_util.computeConv2DInfo(inShape, filterShape, a.strides, dilations, a.pad, a.dimRoundingMode, depthwise, 'channelsLast');
+  } catch {
+    return null;
+  }
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

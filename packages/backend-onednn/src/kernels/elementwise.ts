@@ -7,7 +7,7 @@ import type { ClipByValueAttrs, LeakyReluAttrs, SoftmaxAttrs, StepAttrs, TensorI
 
 import { nativeAddon } from '../native';
 import type { KernelArgs, NativeKernel } from './common';
-import { alloc, f32, isMissing, output, sizeOf } from './common';
+import { alloc, f32, isMissing, jsNumber, output, sizeOf } from './common';
 
 /** Op codes of native/elementwise.cc's unary table. */
 const UNARY = {
@@ -43,15 +43,16 @@ const BINARY = {
   Pow: 7,
 } as const;
 
+/** The attributes as the cpu kernels' arithmetic uses them: a missing one is NaN there, not a default. */
 function unaryParams(name: keyof typeof UNARY, attrs: KernelArgs['attrs']): [number, number] {
   switch (name) {
     case 'Step':
-      return [(attrs as unknown as StepAttrs).alpha ?? 0, 0];
+      return [jsNumber((attrs as unknown as StepAttrs | undefined)?.alpha), 0];
     case 'LeakyRelu':
-      return [(attrs as unknown as LeakyReluAttrs).alpha ?? 0.2, 0];
+      return [jsNumber((attrs as unknown as LeakyReluAttrs | undefined)?.alpha), 0];
     case 'ClipByValue': {
-      const a = attrs as unknown as ClipByValueAttrs;
-      return [a.clipValueMin, a.clipValueMax];
+      const a = attrs as unknown as ClipByValueAttrs | undefined;
+      return [jsNumber(a?.clipValueMin), jsNumber(a?.clipValueMax)];
     }
     default:
       return [0, 0];
@@ -115,7 +116,8 @@ const addN: NativeKernel = {
     const values: Float32Array[] = [];
     for (const t of list) {
       const v = f32(backend, t);
-      if (v === null || v.length !== sizeOf(first.shape)) return null;
+      // The cpu kernel adds element by element whatever the shapes; only equal shapes run natively.
+      if (v === null || t.shape.length !== first.shape.length || t.shape.some((d, i) => d !== first.shape[i])) return null;
       values.push(v);
     }
     if (values.length === 0 || sizeOf(first.shape) === 0) return null;

@@ -4,7 +4,7 @@ import type { ConcatAttrs, MirrorPadAttrs, PadV2Attrs, SliceAttrs, TensorInfo, T
 
 import { nativeAddon } from '../native';
 import type { KernelArgs, NativeKernel } from './common';
-import { alloc, f32, isMissing, output, sizeOf } from './common';
+import { allInts, alloc, f32, int32s, isMissing, output, sizeOf } from './common';
 
 const transpose: NativeKernel = {
   kernelName: 'Transpose',
@@ -13,7 +13,11 @@ const transpose: NativeKernel = {
     const xv = f32(backend, x);
     if (isMissing(x) || xv === null || xv.length === 0 || x.shape.length === 0) return null;
     const { perm } = attrs as unknown as TransposeAttrs;
-    if (perm.length !== x.shape.length) return null;
+    // tfjs accepts repeated axes ([2, 2, 2]), whose output has another element count: the cpu
+    // kernel's business. Only true permutations run natively.
+    if (!Array.isArray(perm) || perm.length !== x.shape.length || !allInts(perm, 0, x.shape.length - 1) || new Set(perm).size !== perm.length) {
+      return null;
+    }
     const shape = perm.map((p) => x.shape[p] as number);
     const out = alloc(xv.length);
     nativeAddon().transpose(xv, out, Int32Array.from(x.shape), Int32Array.from(perm));
@@ -28,10 +32,10 @@ const tile: NativeKernel = {
     const xv = f32(backend, x);
     if (isMissing(x) || xv === null || xv.length === 0 || x.shape.length === 0) return null;
     const { reps } = attrs as unknown as TileAttrs;
-    if (reps.length !== x.shape.length) return null;
+    if (!Array.isArray(reps) || reps.length !== x.shape.length || !allInts(reps, 0)) return null;
     const shape = x.shape.map((d, i) => d * (reps[i] as number));
     const size = sizeOf(shape);
-    if (size === 0) return null;
+    if (size === 0 || int32s(shape) === null) return null;
     const out = alloc(size);
     nativeAddon().tile(xv, out, Int32Array.from(x.shape), Int32Array.from(reps));
     return output(backend, shape, out);
@@ -44,16 +48,16 @@ function pad(args: KernelArgs, mode: number): TensorInfo | null {
   const xv = f32(backend, x);
   if (isMissing(x) || xv === null || xv.length === 0 || x.shape.length === 0) return null;
   const paddings = (attrs as unknown as PadV2Attrs | MirrorPadAttrs).paddings;
-  if (paddings.length !== x.shape.length) return null;
+  if (!Array.isArray(paddings) || paddings.length !== x.shape.length || !paddings.every((p) => Array.isArray(p) && p.length === 2 && allInts(p, 0))) return null;
   const before = Int32Array.from(paddings.map((p) => p[0]));
   const after = Int32Array.from(paddings.map((p) => p[1]));
-  if (before.some((v) => v < 0) || after.some((v) => v < 0)) return null;
   if (mode !== 0) {
     // Mirror padding cannot reach further than the edge (reflect) or the edge itself (symmetric).
     const limit = (d: number) => (mode === 1 ? d - 1 : d);
     if (x.shape.some((d, i) => (before[i] as number) > limit(d) || (after[i] as number) > limit(d))) return null;
   }
   const shape = x.shape.map((d, i) => d + (before[i] as number) + (after[i] as number));
+  if (int32s(shape) === null) return null;
   const value = mode === 0 ? (attrs as unknown as PadV2Attrs).constantValue ?? 0 : 0;
   const out = alloc(sizeOf(shape));
   nativeAddon().pad(xv, out, Int32Array.from(x.shape), before, after, mode, value);
@@ -67,11 +71,22 @@ const slice: NativeKernel = {
     const xv = f32(backend, x);
     if (isMissing(x) || xv === null || x.shape.length === 0) return null;
     const a = attrs as unknown as SliceAttrs;
-    const [begin, size] = slice_util.parseSliceParams(x, a.begin, a.size);
-    if (begin === undefined || size === undefined) return null;
-    slice_util.assertParamsValid(x, begin, size);
+    let begin: number[];
+    let size: number[];
+    try {
+      const parsed = slice_util.parseSliceParams(x, a.begin, a.size);
+      begin = parsed[0] ?? [];
+      size = parsed[1] ?? [];
+      slice_util.assertParamsValid(x, begin, size);
+    } catch {
+      return null; // the cpu kernel throws tfjs's own message
+    }
+    // tfjs does not check negative begins: out-of-range slices are the cpu kernel's (it throws
+    // "Requested out of range element", or returns what its view gives).
+    const inside = begin.length === x.shape.length && size.length === x.shape.length &&
+      x.shape.every((d, i) => allInts([begin[i], size[i]], 0) && (begin[i] as number) + (size[i] as number) <= d);
     // A contiguous slice is a zero-copy view in the cpu kernel: nothing to gain.
-    if (sizeOf(size) === 0 || slice_util.isSliceContinous(x.shape, begin, size)) return null;
+    if (!inside || sizeOf(size) === 0 || slice_util.isSliceContinous(x.shape, begin, size)) return null;
     const out = alloc(sizeOf(size));
     const ones = new Int32Array(size.length).fill(1);
     nativeAddon().slice(xv, out, Int32Array.from(x.shape), Int32Array.from(begin), Int32Array.from(size), ones);
@@ -94,6 +109,8 @@ const concat: NativeKernel = {
     } catch {
       return null;
     }
+    // The cpu kernel gives the output the first input's dtype, even when that input is empty.
+    if (all.some((t) => t.dtype !== 'float32')) return null;
     const list = all.filter((t) => sizeOf(t.shape) > 0);
     const first = list[0];
     // One non-empty input is an identity (zero-copy) in the cpu kernel.

@@ -4,7 +4,7 @@ import type { BatchMatMulAttrs, TensorInfo, _FusedMatMulAttrs } from '@tensorflo
 
 import { nativeAddon } from '../native';
 import type { KernelArgs, NativeKernel } from './common';
-import { activationCode, alloc, f32, isMissing, output, sizeOf } from './common';
+import { activationCode, alloc, f32, isMissing, jsNumber, output, sizeOf } from './common';
 
 function matmul({ inputs, backend, attrs }: KernelArgs, fused: boolean): TensorInfo | null {
   const { a, b } = inputs;
@@ -45,7 +45,7 @@ function matmul({ inputs, backend, attrs }: KernelArgs, fused: boolean): TensorI
     const code = activationCode(at.activation);
     if (code === null) return null;
     act = code;
-    alpha = at.leakyreluAlpha ?? 0.2;
+    alpha = jsNumber(at.leakyreluAlpha); // NaN when missing, as in the cpu kernel
     if (!isMissing(inputs.bias)) {
       bias = f32(backend, inputs.bias);
       if (bias === null) return null;

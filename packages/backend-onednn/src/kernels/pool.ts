@@ -7,7 +7,7 @@ import type { AvgPoolAttrs, AvgPoolGradAttrs, MaxPoolAttrs, MaxPoolGradAttrs, Te
 
 import { nativeAddon } from '../native';
 import type { KernelArgs, NativeKernel } from './common';
-import { alloc, f32, isMissing, output, sizeOf } from './common';
+import { alloc, f32, int32s, isMissing, output, sizeOf } from './common';
 
 type Shape4 = [number, number, number, number];
 
@@ -15,7 +15,9 @@ function geometry(info: backend_util.Conv2DInfo): Int32Array | null {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = info;
   if ([batchSize, inHeight, inWidth, inChannels, outHeight, outWidth].some((d) => !(d > 0))) return null;
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
-  return Int32Array.of(
+  if ([info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth].some((d) => !(d >= 1))) return null;
+  if (!(info.padInfo.top >= 0 && info.padInfo.left >= 0)) return null;
+  return int32s([
     batchSize,
     inHeight,
     inWidth,
@@ -28,7 +30,7 @@ function geometry(info: backend_util.Conv2DInfo): Int32Array | null {
     info.strideWidth,
     info.padInfo.top,
     info.padInfo.left,
-  );
+  ]);
 }
 
 /** The cpu kernels return their input unchanged for a 1x1 window that keeps the shape; leave that to them. */
@@ -46,8 +48,8 @@ function poolForward({ inputs, backend, attrs }: KernelArgs, max: boolean): Tens
   const xv = f32(backend, x);
   if (xv === null) return null;
   const a = attrs as unknown as MaxPoolAttrs & AvgPoolAttrs;
-  const info = backend_util.computePool2DInfo(x.shape as Shape4, a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
-  if (isIdentity(info)) return null;
+  const info = poolInfo(x.shape, a, true);
+  if (info === null || isIdentity(info)) return null;
   const params = geometry(info);
   if (params === null) return null;
   const out = alloc(sizeOf(info.outShape));
@@ -63,9 +65,9 @@ function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo | null 
   const xv = f32(backend, input);
   if (dyv === null || xv === null) return null;
   const a = attrs as unknown as MaxPoolGradAttrs;
-  const info = backend_util.computePool2DInfo(input.shape as Shape4, a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
-  const params = geometry(info);
-  if (params === null || dyv.length !== sizeOf(info.outShape)) return null;
+  const info = poolInfo(input.shape, a, true);
+  const params = info === null ? null : geometry(info);
+  if (info === null || params === null || !sameShape(dy.shape, info.outShape)) return null;
   const dx = alloc(xv.length);
   nativeAddon().maxPoolGrad(dyv, xv, dx, params);
   return output(backend, [...input.shape], dx);
@@ -78,12 +80,25 @@ function avgPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo | null 
   if (dyv === null) return null;
   const a = attrs as unknown as AvgPoolGradAttrs;
   // The cpu kernel ignores dimRoundingMode here; so do we.
-  const info = backend_util.computePool2DInfo(input.shape as Shape4, a.filterSize, a.strides, 1, a.pad);
-  const params = geometry(info);
-  if (params === null || dyv.length !== sizeOf(info.outShape)) return null;
+  const info = poolInfo(input.shape, a, false);
+  const params = info === null ? null : geometry(info);
+  if (info === null || params === null || !sameShape(dy.shape, info.outShape)) return null;
   const dx = alloc(sizeOf(input.shape));
   nativeAddon().avgPoolGrad(dyv, dx, params);
   return output(backend, [...input.shape], dx);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** tfjs's geometry, or null when tfjs's own computation refuses the attributes. */
+function poolInfo(shape: readonly number[], a: MaxPoolAttrs | AvgPoolAttrs, rounding: boolean): backend_util.Conv2DInfo | null {
+  try {
+    return backend_util.computePool2DInfo(shape as Shape4, a.filterSize, a.strides, 1, a.pad, rounding ? a.dimRoundingMode : undefined);
+  } catch {
+    return null;
+  }
 }
 
 /** The pooling kernels this backend runs natively. */

@@ -23,6 +23,8 @@ function reduction(name: keyof typeof OPS): NativeKernel {
       } catch {
         return null;
       }
+      // Repeated axes ([0, 0]) give the cpu kernels another output shape: leave them to the cpu.
+      if (new Set(axes).size !== axes.length) return null;
       const rank = x.shape.length;
       const reduced = new Int32Array(rank);
       for (const ax of axes) reduced[ax] = 1;

@@ -17,7 +17,7 @@ const unsortedSegmentSum: NativeKernel = {
     const ids = backend.data.get(segmentIds.dataId)?.values;
     const { numSegments } = attrs as unknown as UnsortedSegmentSumAttrs;
     // The cpu kernel accepts ids of x's full shape too; only the common 1-D form (one id per row) is done here.
-    if (!(ids instanceof Int32Array) || segmentIds.shape.length !== 1 || ids.length !== x.shape[0] || !Number.isInteger(numSegments)) return null;
+    if (!(ids instanceof Int32Array) || segmentIds.shape.length !== 1 || ids.length !== x.shape[0] || !Number.isInteger(numSegments) || numSegments < 1) return null; // the cpu kernel fails for 0
     const inner = sizeOf(x.shape.slice(1));
     const shape = [numSegments, ...x.shape.slice(1)];
     const out = alloc(sizeOf(shape));
