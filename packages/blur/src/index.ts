@@ -1,8 +1,11 @@
 export { binomialFilter, MAX_BINOMIAL_SIZE } from './binomial';
 export { blur, type BlurOptions } from './blur';
 export { maxBlurPool2d, type MaxBlurPoolOptions } from './maxBlurPool';
-export { type BlurPadding } from './padding';
-export { BlurPool, type BlurPoolArgs } from './layers/BlurPool';
+export { BLUR_PADDINGS, type BlurPadding } from './padding';
+export { BlurPool, BlurPool1D, BlurPool2D, BlurPool3D, type BlurPoolArgs } from './layers/BlurPool';
 export { MaxBlurPool2D, type MaxBlurPool2DArgs } from './layers/MaxBlurPool2D';
+export { edgeAwareBlurPool2d, type EdgeAwareBlurOptions } from './edgeAware';
+export { EdgeAwareBlurPool2D, type EdgeAwareBlurPool2DArgs } from './layers/EdgeAwareBlurPool2D';
+export { ConvBlurPool2D, type ConvBlurPool2DArgs, type ConvPadding } from './layers/ConvBlurPool2D';
 export { antiAliasedConv2d, type AntiAliasedConv2dOptions } from './antiAliasedConv2d';
 export { chapterCnn, CNN_POOLINGS, type ChapterCnnOptions, type CnnPooling } from './models/chapterCnn';

@@ -6,7 +6,7 @@ import { fail } from './validate';
 export type Initializer = Parameters<typeof tf.layers.conv2d>[0]['kernelInitializer'];
 
 /** A tfjs initializer instance. */
-type InitializerInstance = ReturnType<typeof tf.initializers.zeros>;
+export type InitializerInstance = ReturnType<typeof tf.initializers.zeros>;
 
 /**
  * PyTorch's default weight initialisation for `Conv2d` and `Linear` (kaiming-uniform with a = √5,
@@ -53,4 +53,39 @@ export function seededInitializer(
   const [cls, fromConfig] = entry;
   const config = { ...(serialized.config as tf.serialization.ConfigDict), seed };
   return fromConfig(cls, config) as unknown as InitializerInstance;
+}
+
+/** An initializer as a saved layer config holds it: `{ className, config }`. */
+export type SerializedInitializer = tf.serialization.ConfigDict;
+
+/**
+ * Resolves an initializer option to an instance: a name, an instance, or the `{ className, config }`
+ * a saved config holds (`undefined` means `fallback`). With a `seed`, the result is a copy seeded
+ * with it; the caller's instance is never changed. Bad values fail naming `fn` and `name`.
+ */
+export function resolveInitializer(
+  fn: string,
+  name: string,
+  value: Initializer | SerializedInitializer,
+  fallback: string,
+  seed: number | undefined,
+): InitializerInstance {
+  let serialized: tf.serialization.ConfigDict;
+  try {
+    // tfjs resolves names, instances and saved configs alike; a bare dense layer builds no weights.
+    const probe = tf.layers.dense({ units: 1, kernelInitializer: (value ?? fallback) as Initializer });
+    serialized = probe.getConfig().kernelInitializer as tf.serialization.ConfigDict;
+  } catch {
+    fail(fn, name, value, INITIALIZER_NAMES);
+  }
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[serialized.className as string];
+  if (entry === undefined) fail(fn, name, value, `${INITIALIZER_NAMES} registered with tf.serialization`);
+  const [cls, fromConfig] = entry;
+  const config = { ...(serialized.config as tf.serialization.ConfigDict), ...(seed === undefined ? {} : { seed }) };
+  return fromConfig(cls, config) as unknown as InitializerInstance;
+}
+
+/** The `{ className, config }` form tfjs writes into saved layer configs. */
+export function serializeInitializer(initializer: InitializerInstance): SerializedInitializer {
+  return { className: initializer.getClassName(), config: initializer.getConfig() };
 }

@@ -51,7 +51,7 @@ describe("filter sizes 1-7 (antialiased-cnns' table)", () => {
     '%s: forward and gradient match PyTorch',
     (_name, c) => {
       const input = inputs[String(c.rank)]!;
-      const x = tf.tensor(flat(input.values), input.shape) as AnyRank;
+      const x = tf.tensor(flat(input.values), input.shape) as tf.Tensor as AnyRank;
       const options = { kernelSize: c.kernelSize, stride: c.stride, padding: c.padding };
       const upstream = tf.tensor(flat(c.upstream), c.output_shape);
       const y = blur(x, options);
