@@ -60,3 +60,42 @@ describe('aliasing demo (pnpm demo)', () => {
     expect(aa).toBeLessThan(plain);
   });
 });
+
+/** Runs an example with tsx, as a user would, and returns what it printed. */
+function runExample(file: string): string {
+  return execFileSync(process.execPath, [require.resolve('tsx/cli'), file], { cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+describe("antialiased-cnns' recipes (examples/recipes.ts)", () => {
+  it('appears verbatim in the README', () => {
+    expect(readFileSync(join(packageDir, 'README.md'), 'utf8')).toContain(readFileSync(join(packageDir, 'examples/recipes.ts'), 'utf8').trim());
+  });
+
+  it('keeps every replaced layer\'s output shape and parameters, trains, and restores identically', () => {
+    const out = runExample('examples/recipes.ts');
+    expect(out).toContain('MaxPool -> MaxBlurPool: MaxPooling2D 16x16x16 -> MaxBlurPool2D 16x16x16 (0 -> 0 parameters)');
+    expect(out).toContain('StridedConv -> ConvBlurPool: Conv2D 16x16x32 -> ConvBlurPool2D 16x16x32 (4640 -> 4640 parameters)');
+    expect(out).toContain('AvgPool -> BlurPool: AveragePooling2D 16x16x16 -> BlurPool 16x16x16 (0 -> 0 parameters)');
+    expect(out).toMatch(/trained 2 epochs, loss \d\.\d{3} -> \d\.\d{3}/);
+    expect(out).toContain('restored layers: ConvBlurPool2D, MaxBlurPool2D, BlurPool | max difference 0');
+  });
+});
+
+describe('filter sizes, paddings, 1-D/3-D and edge-aware layers (examples/filters.ts)', () => {
+  it('appears verbatim in the README', () => {
+    expect(readFileSync(join(packageDir, 'README.md'), 'utf8')).toContain(readFileSync(join(packageDir, 'examples/filters.ts'), 'utf8').trim());
+  });
+
+  it('prints what the README promises', () => {
+    const out = runExample('examples/filters.ts');
+    expect(out).toContain('filter 1: [1]');
+    expect(out).toContain('filter 7: [1, 6, 15, 20, 15, 6, 1]');
+    expect(out).toContain('same: [0.25, 1, 2, 3, 4, 5, 6, 5]');
+    expect(out).toContain('reflect: [0.5, 1, 2, 3, 4, 5, 6, 6.5]');
+    expect(out).toContain('replicate: [0.25, 1, 2, 3, 4, 5, 6, 6.75]');
+    expect(out).toContain('BlurPool1D: [ 4, 100, 8 ] -> [ 4, 50, 8 ]');
+    expect(out).toContain('BlurPool3D: [ 1, 16, 16, 16, 2 ] -> [ 1, 8, 8, 8, 2 ]');
+    expect(out).toContain('blur:       0.10 0.10 0.10 0.30 0.70 0.90 0.90 0.90');
+    expect(out).toContain('edge-aware: 0.10 0.10 0.10 0.10 0.90 0.90 0.90 0.90');
+  });
+});
