@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { nativeAddon } from '../src/native';
-import { compareBackends, describeNative, expectClose, expectFallback, expectNative, rand } from './helpers';
+import { compareBackends, describeNative, expectFallback, expectNative, rand } from './helpers';
 
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 

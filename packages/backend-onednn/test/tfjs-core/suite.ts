@@ -31,6 +31,8 @@ export interface SuiteResults {
   pending: number;
   excluded: number;
   failures: Array<{ name: string; message: string }>;
+  /** Every spec that ran, to compare the two runs. */
+  specs: string[];
 }
 
 const [backend, resultsFile] = process.argv.slice(2);
@@ -60,10 +62,11 @@ setTestEnvs([{ name: backend, backendName: backend, isDataSync: true }]);
 // As in run_tests.ts: every spec but the web-worker one.
 setupTestFilters([], (name: string) => !name.includes('computation in worker'));
 
-const results: SuiteResults = { backend, passed: 0, failed: 0, pending: 0, excluded: 0, failures: [] };
+const results: SuiteResults = { backend, passed: 0, failed: 0, pending: 0, excluded: 0, failures: [], specs: [] };
 runner.addReporter({
   specDone(spec: SpecResult) {
     results[spec.status]++;
+    if (spec.status === 'passed' || spec.status === 'failed') results.specs.push(spec.fullName);
     if (spec.status === 'failed') results.failures.push({ name: spec.fullName, message: spec.failedExpectations[0]?.message ?? '' });
   },
   // An error in a suite's beforeAll/afterAll fails it without failing a spec: count it as a failure.
