@@ -54,7 +54,7 @@ describe('training experiments through the CLI (smoke sizes)', () => {
     expect(csv[0]).toBe('model,seed,epoch,total time,train loss,test loss,train Accuracy,test Accuracy,epoch time,lr');
     expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['plain,0', 'aa,0']);
     const grid = PNG.sync.read(readFileSync(join(out, 'shift-grid-plain.png')));
-    expect(grid.width).toBe(8 * 72 + 9 * 2);
+    expect(grid.width).toBe(8 * 72 + 9 * 4);
     // The CNNs' final weights are kept as small model files; the checkpoints are gone.
     expect(readdirSync(join(out, 'models')).sort()).toEqual(['shift-aa-seed0', 'shift-plain-seed0']);
     expect(existsSync(join(out, 'checkpoints'))).toBe(false);
@@ -93,7 +93,8 @@ describe('training experiments through the CLI (smoke sizes)', () => {
     expect(same.status).toBe(0);
     expect(same.stderr).toMatch(/shift\/plain seed 0: finished in the earlier run, reused/);
     expect(same.stderr).not.toMatch(/shift\/plain: epoch 1\/1/);
-    const fresh = run(['--out', join(root, 'fresh'), 'aliasing', '--size', '64', '--resume']);
+    const fresh = run(['--out', join(root, 'fresh'), 'shift', ...tiny, '--resume']);
+    expect(fresh.status).toBe(0);
     expect(fresh.stderr).toMatch(/--resume: nothing to resume in .*fresh; starting fresh/);
   });
 

@@ -39,7 +39,7 @@ export const exercise3: Experiment<TrainingRecord> = {
         csv: 'exercise3.csv',
         notes: c100 ? [] : [`CIFAR-100 is not available to this run, so the exercise ran on ${ctx.cifar10.name} instead.`],
       },
-      figures: [accuracyFigure('exercise3-accuracy.svg', 'Exercise 3: test accuracy per epoch', models, 'epoch')],
+      figures: [await accuracyFigure('exercise3-accuracy.svg', 'Exercise 3: test accuracy per epoch', models, 'epoch')],
       files: [{ file: 'exercise3.csv', content: runsCsv(models) }],
     };
   },

@@ -37,8 +37,8 @@ export const exercise4: Experiment<TrainingRecord> = {
         notes: [],
       },
       figures: [
-        accuracyFigure('exercise4-accuracy.svg', 'Exercise 4: test accuracy per epoch', models, 'epoch'),
-        accuracyFigure('exercise4-time.svg', 'Exercise 4: test accuracy per training second', models, 'time'),
+        await accuracyFigure('exercise4-accuracy.svg', 'Exercise 4: test accuracy per epoch', models, 'epoch'),
+        await accuracyFigure('exercise4-time.svg', 'Exercise 4: test accuracy per training second', models, 'time'),
       ],
       files: [{ file: 'exercise4.csv', content: runsCsv(models) }],
     };

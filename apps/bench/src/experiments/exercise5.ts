@@ -40,7 +40,7 @@ export const exercise5: Experiment<TrainingRecord> = {
         csv: 'exercise5.csv',
         notes: [],
       },
-      figures: [accuracyFigure('exercise5-accuracy.svg', 'Exercise 5: test accuracy per epoch', [...reference, ...models], 'epoch')],
+      figures: [await accuracyFigure('exercise5-accuracy.svg', 'Exercise 5: test accuracy per epoch', [...reference, ...models], 'epoch')],
       files: [{ file: 'exercise5.csv', content: runsCsv(models) }],
     };
   },

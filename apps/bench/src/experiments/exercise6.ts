@@ -51,7 +51,7 @@ export const exercise6: Experiment<TrainingRecord> = {
         csv: 'exercise6.csv',
         notes: c100 ? [] : ['CIFAR-100 is not available to this run, so only the CIFAR-10 part ran.'],
       },
-      figures: [accuracyFigure('exercise6-accuracy.svg', 'Exercise 6: test accuracy per epoch', models, 'epoch')],
+      figures: [await accuracyFigure('exercise6-accuracy.svg', 'Exercise 6: test accuracy per epoch', models, 'epoch')],
       files: [{ file: 'exercise6.csv', content: runsCsv(models) }],
     };
   },

@@ -1,6 +1,6 @@
 import { accuracyClaim, CHAPTER_EPOCHS } from '../claims/claims';
 import { betaCurves } from '../figures/beta';
-import { lineChart } from '../report/svg';
+import { lineChart } from '../report/charts';
 import { resnetSpec } from './chapterModels';
 import { accuracyFigure, runsCsv, trainAll, trainingSection, type ModelSummary, type TrainingRecord } from './training';
 import type { Experiment } from './types';
@@ -41,7 +41,7 @@ export const mixup: Experiment<TrainingRecord> = {
       figures: [
         {
           file: 'mixup-beta.svg',
-          content: lineChart({
+          content: await lineChart({
             title: 'Beta(α, α): the distribution of the MixUp weight λ',
             xLabel: 'λ',
             yLabel: 'density',
@@ -52,8 +52,8 @@ export const mixup: Experiment<TrainingRecord> = {
           caption: 'Beta(α, α) densities for α = 0.1, 0.2, 0.3, 0.4 (figure 14.6)',
           width: 560,
         },
-        accuracyFigure('mixup-accuracy.svg', 'MixUp: test accuracy per epoch', compared, 'epoch'),
-        accuracyFigure('mixup-time.svg', 'MixUp: test accuracy per training second', compared, 'time'),
+        await accuracyFigure('mixup-accuracy.svg', 'MixUp: test accuracy per epoch', compared, 'epoch'),
+        await accuracyFigure('mixup-time.svg', 'MixUp: test accuracy per training second', compared, 'time'),
       ],
       files: [{ file: 'mixup.csv', content: runsCsv(models) }],
     };

@@ -28,8 +28,8 @@ export const residual: Experiment<TrainingRecord> = {
         notes: [],
       },
       figures: [
-        accuracyFigure('residual-accuracy.svg', 'Residual: test accuracy per epoch', models, 'epoch'),
-        accuracyFigure('residual-time.svg', 'Residual: test accuracy per training second', models, 'time'),
+        await accuracyFigure('residual-accuracy.svg', 'Residual: test accuracy per epoch', models, 'epoch'),
+        await accuracyFigure('residual-time.svg', 'Residual: test accuracy per training second', models, 'time'),
       ],
       files: [{ file: 'residual.csv', content: runsCsv(models) }],
     };

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { nonNegativeInt } from '../config';
 import { cropGrid } from '../report/grid';
 import { encodePng } from '../report/png';
-import { lineChart } from '../report/svg';
+import { lineChart } from '../report/charts';
 import { accuracyFigure, runsCsv, trainAll, type ModelSummary, type TrainingRecord } from './training';
 import type { ExperimentContext, ExperimentOption, ExperimentOutput, Figure, ModelSpec } from './types';
 
@@ -37,10 +37,10 @@ export async function runShiftProtocol(
   const models = await trainAll(ctx, o.specs);
   const first = (m: ModelSummary) => m.runs[0]?.shift?.imageProbabilities ?? [];
   const figures: Figure[] = [
-    accuracyFigure(`${o.key}-accuracy.svg`, 'Test accuracy (centre crops) per epoch', models, 'epoch'),
+    await accuracyFigure(`${o.key}-accuracy.svg`, 'Test accuracy (centre crops) per epoch', models, 'epoch'),
     {
       file: `${o.key}-probability.svg`,
-      content: lineChart({
+      content: await lineChart({
         title: `P(${className}) per shift, test image ${id}`,
         xLabel: 'crop index (top·8 + left)',
         yLabel: `P(${className})`,
@@ -55,11 +55,12 @@ export async function runShiftProtocol(
   if (o.grids) {
     const crops = tf.tidy(() => Float32Array.from(shiftedCrops(fullTest, id, { size: 24, shifts: 8 }).dataSync()));
     for (const m of models) {
+      const grid = cropGrid(crops, first(m));
       figures.push({
         file: `${o.key}-grid-${m.key}.png`,
-        content: encodePng(cropGrid(crops, first(m))),
-        caption: `${m.label}: the 64 crops of test image ${id} with P(${className})`,
-        width: 594,
+        content: encodePng(grid),
+        caption: `${m.label}: the 64 crops of test image ${id} with P(${className}) (blue: P ≥ 0.5, vermillion: below)`,
+        width: grid.width,
       });
     }
   }

@@ -4,7 +4,7 @@ import type { Claim } from '../claims/claims';
 import { meanAndSpread } from '../claims/stats';
 import type { Block, Section } from '../report/document';
 import { claimBlocks } from '../report/verdicts';
-import { lineChart } from '../report/svg';
+import { lineChart } from '../report/charts';
 import type { ExperimentContext, ExperimentPlan, ExperimentRecordBase, Figure, ModelRun, ModelSpec, TrainTest } from './types';
 
 /** One model of a training experiment over all its seeds. */
@@ -74,7 +74,7 @@ export function runsCsv(models: readonly ModelSummary[]): string {
 }
 
 /** Mean test accuracy per epoch (or per training second) of each model over its seeds, as a chart. */
-export function accuracyFigure(file: string, title: string, models: readonly ModelSummary[], x: 'epoch' | 'time'): Figure {
+export async function accuracyFigure(file: string, title: string, models: readonly ModelSummary[], x: 'epoch' | 'time'): Promise<Figure> {
   const series = models.map((m) => {
     const epochs = Math.min(...m.runs.map((r) => r.records.length));
     const points = Array.from({ length: epochs }, (_, e) => {
@@ -87,7 +87,7 @@ export function accuracyFigure(file: string, title: string, models: readonly Mod
   const seeds = models[0]?.runs.length ?? 1;
   return {
     file,
-    content: lineChart({ title, xLabel: x === 'epoch' ? 'epoch' : 'training time (s)', yLabel: 'test accuracy', series, integerX: x === 'epoch' }),
+    content: await lineChart({ title, xLabel: x === 'epoch' ? 'epoch' : 'training time (s)', yLabel: 'test accuracy', series, integerX: x === 'epoch' }),
     caption: `test accuracy per ${x === 'epoch' ? 'epoch' : 'second of training'}${seeds > 1 ? `, mean of ${seeds} seeds` : ''}`,
     width: 560,
   };
