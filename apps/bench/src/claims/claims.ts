@@ -17,8 +17,8 @@ export interface Claim {
   verdict: Verdict;
   /** Two-sided p-value of the paired test (null when the claim is not a statistical one, or it could not run). */
   pValue: number | null;
-  /** The size and sign of the effect, in the claim's direction (positive: as the chapter says). */
-  effect: { measure: string; value: number } | null;
+  /** The size and sign of the effect, in the claim's direction (positive: as the chapter says), and in words. */
+  effect: { measure: string; value: number; display: string } | null;
   /** The test used. */
   test: string;
   /** Why the verdict is what it is, and the figures behind it: plain sentences. */
@@ -126,7 +126,7 @@ export function accuracyClaim(o: AccuracyClaimOptions): Claim {
     experiment: o.experiment,
     verdict,
     pValue,
-    effect: { measure: 'test accuracy difference (percentage points, mean over seeds)', value: Number((effect * 100).toFixed(3)) },
+    effect: { measure: 'test accuracy difference (percentage points, mean over seeds)', value: Number((effect * 100).toFixed(3)), display: pts(effect) },
     test,
     evidence: [
       `${verdict === 'reproduced' ? 'Reproduced' : verdict === 'not reproduced' ? 'Not reproduced' : 'Inconclusive'}: ${why}.`,
@@ -181,7 +181,11 @@ export function shiftStdClaim(o: ShiftStdClaimOptions): Claim {
     experiment: o.experiment,
     verdict,
     pValue: w.pValue,
-    effect: { measure: 'relative reduction of the median per-image std (positive: anti-aliased steadier)', value: Number((medB > 0 ? 1 - medA / medB : 0).toFixed(4)) },
+    effect: {
+      measure: 'relative reduction of the median per-image std (positive: anti-aliased steadier)',
+      value: Number((medB > 0 ? 1 - medA / medB : 0).toFixed(4)),
+      display: `median std ${medB > 0 ? `${Math.abs((1 - medA / medB) * 100).toFixed(1)}% ${medA <= medB ? 'lower' : 'higher'}` : 'n/a'} (${medA.toFixed(4)} vs ${medB.toFixed(4)})`,
+    },
     test,
     evidence: [
       `${verdict === 'reproduced' ? 'Reproduced' : verdict === 'not reproduced' ? 'Not reproduced' : 'Inconclusive'}: ${why}.`,

@@ -29,7 +29,7 @@ function aliasingClaim(r: AliasingRecord): Claim {
     experiment: 'aliasing',
     verdict: lower ? 'reproduced' : 'not reproduced',
     pValue: null,
-    effect: { measure: 'relative reduction of the RMS aliasing error', value: Number(r.reduction.toFixed(4)) },
+    effect: { measure: 'relative reduction of the RMS aliasing error', value: Number(r.reduction.toFixed(4)), display: `error ${pct(Math.abs(r.reduction))} ${lower ? 'lower' : 'higher'} (${r.error.antiAliased.toFixed(4)} vs ${r.error.maxPool.toFixed(4)})` },
     test: 'a deterministic measurement on one image: no sampling, so no p-value',
     evidence: [
       `${lower ? 'Reproduced' : 'Not reproduced'}: the RMS aliasing error is ${r.error.antiAliased.toFixed(4)} anti-aliased against ${r.error.maxPool.toFixed(4)} with max pooling (${pct(r.reduction)} lower) on the ${r.source}, ${r.size}×${r.size}, shrunk ${r.factor}×.`,

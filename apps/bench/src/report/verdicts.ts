@@ -27,7 +27,7 @@ export function verdictSummary(claims: readonly Claim[]): Block[] {
     {
       kind: 'table',
       header: ['finding of the chapter', 'verdict', 'p-value', 'effect', 'why'],
-      rows: claims.map((c) => [c.finding, MARK[c.verdict], formatP(c.pValue), c.effect ? `${c.effect.value} (${c.effect.measure})` : '', c.evidence[0] ?? '']),
+      rows: claims.map((c) => [c.finding, MARK[c.verdict], formatP(c.pValue), c.effect?.display ?? '', c.evidence[0] ?? '']),
     },
   ];
 }
