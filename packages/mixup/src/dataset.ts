@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { defaultAlpha, MIX_METHODS } from './collator';
 import type { MixupCollatorOptions } from './collator';
-import { cutmixBatch } from './cutmix';
-import { MIXUP_MODES, mixupBatch } from './mixup';
+import { mixWithPolicy } from './mixBatch';
+import { MIX_OPTION_KEYS, resolvePolicy } from './policy';
 import { resolveRng } from './rng';
 import { mixupSoftTargets } from './softTargets';
-import { assertAlpha, assertInputs, assertOneOf, assertPositiveInt, assertUnitInterval, describe } from './validate';
+import { assertKnownOptions, assertPositiveInt, assertUnitInterval, fail } from './validate';
 
 /** A batched `tf.data` element as `model.fitDataset` expects it: inputs and targets. */
 export type XsYs = { xs: tf.Tensor; ys: tf.Tensor };
@@ -21,32 +20,27 @@ export interface MixupDatasetOptions extends MixupCollatorOptions {
 /**
  * A `tf.data.Dataset` transform for `model.fitDataset` users: each batched element `{xs, ys}` becomes
  * `{xs: mixed, ys: soft targets [B, K]}` (mixed one-hot rows, optionally label-smoothed), ready for
- * `categoricalCrossentropy`. Apply it after `.batch(B)`; mix only the training set.
+ * `categoricalCrossentropy`. Apply it after `.batch(B)`; mix only the training set. With `mixupAlpha`, `cutmixAlpha`,
+ * `labelSmoothing` and `numClasses` it is timm's `Mixup` for `fitDataset`: the same mixed, smoothed targets.
  *
  * @param dataset batched elements `{xs: [B, ...] float32, ys: [B] int32 or [B, K] float32}`
  * @returns a dataset of `{xs: [B, ...], ys: [B, K]}`
  */
-export function mixupDataset(
-  dataset: tf.data.Dataset<XsYs>,
-  { method = 'mixup', alpha, mode = 'batch', seed, rng, numClasses, labelSmoothing = 0 }: MixupDatasetOptions = {},
-): tf.data.Dataset<XsYs> {
+export function mixupDataset(dataset: tf.data.Dataset<XsYs>, options: MixupDatasetOptions = {}): tf.data.Dataset<XsYs> {
   const fn = 'mixupDataset';
-  if (!(dataset instanceof tf.data.Dataset)) throw new Error(`${fn}: dataset must be a tf.data.Dataset of {xs, ys}, got ${describe(dataset)}.`);
-  assertOneOf(fn, 'method', method, MIX_METHODS);
-  const a = alpha ?? defaultAlpha(method);
-  assertAlpha(fn, a);
-  assertOneOf(fn, 'mode', mode, MIXUP_MODES);
+  if (!(dataset instanceof tf.data.Dataset)) fail(fn, 'dataset', dataset, 'a tf.data.Dataset of {xs, ys}');
+  assertKnownOptions(fn, options, [...MIX_OPTION_KEYS, 'seed', 'rng', 'numClasses', 'labelSmoothing']);
+  const { seed, rng, numClasses, labelSmoothing = 0 } = options;
+  const policy = resolvePolicy(fn, options);
   if (numClasses !== undefined) assertPositiveInt(fn, 'numClasses', numClasses);
   assertUnitInterval(fn, 'labelSmoothing', labelSmoothing);
   const generator = resolveRng(fn, rng, seed);
-  const mix = method === 'cutmix' ? cutmixBatch : mixupBatch;
   // Dataset.map runs this inside tf.tidy and disposes the input tensors we do not return.
   return dataset.map((element: XsYs): XsYs => {
     if (typeof element !== 'object' || element === null || !('xs' in element) || !('ys' in element)) {
-      throw new Error(`${fn}: elements must be objects {xs, ys} (batch the dataset first), got ${describe(element)}.`);
+      fail(fn, 'elements', element, 'objects {xs, ys} (batch the dataset first)');
     }
-    assertInputs(fn, 'element.xs', element.xs, '[B, ...]');
-    const mixed = mix(element.xs, element.ys, { alpha: a, mode, rng: generator });
+    const mixed = mixWithPolicy(fn, element.xs, element.ys, policy, generator, 'element.xs', 'element.ys');
     return { xs: mixed.xs, ys: mixupSoftTargets(mixed.ys, { numClasses, labelSmoothing }) };
   });
 }

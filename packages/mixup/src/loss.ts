@@ -76,9 +76,7 @@ export function mixupLoss(baseLoss: BaseLoss = perSampleCrossEntropy): Loss {
       if (typeof lambda === 'number') return tf.add(tf.mean(li).mul(lambda), tf.mean(lj).mul(1 - lambda)) as tf.Scalar;
       const b = lambda.shape[0];
       if (li.rank !== 1 || li.shape[0] !== b || lj.rank !== 1 || lj.shape[0] !== b) {
-        throw new Error(
-          `${fn}: per-sample lambda ('elem' mode) needs a baseLoss that returns per-sample losses [${b}], got shape [${li.shape.join(', ')}] (use reduction 'none').`,
-        );
+        fail(fn, 'baseLoss(yi, predictions)', li, `per-sample losses [${b}] for a per-sample lambda (use reduction 'none')`);
       }
       return tf.mean(tf.add(tf.mul(lambda, li), tf.mul(tf.sub(1, lambda), lj))) as tf.Scalar;
     });

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { MIXUP_MODES, mixInputs } from './mixup';
-import { randomPermutation, sampleLambdas } from './draws';
+import { drawWithPolicy } from './mixDraw';
+import { mixWith, targetsWith } from './applyMix';
+import { MIXUP_MODES, resolvePolicy } from './policy';
 import { assertRng, defaultRng, drawUniform } from './rng';
 import type { Rng } from './rng';
 import type { MixupMode, Targets } from './types';
-import { assertAlpha, assertInputs, assertLabels, assertOneOf, describe } from './validate';
+import { assertAlpha, assertBoolean, assertInputs, assertLabels, assertOneOf, fail } from './validate';
 
 /**
  * One piece of a model split for Manifold MixUp: a `tf.LayersModel` (or any `tf.layers.Layer`), applied eagerly
@@ -16,7 +17,7 @@ export type Segment = tf.layers.Layer | ((x: tf.Tensor, training: boolean) => tf
 export interface ManifoldMixupOptions {
   /** Beta(α, α) parameter; 0 disables mixing. Default 2 (the Manifold MixUp paper's choice for CIFAR). */
   alpha?: number;
-  /** 'batch': one λ per batch; 'elem': one per sample. Default 'batch'. */
+  /** 'batch': one λ per batch; 'pair': one per random pair of samples, mixed with each other; 'elem': one per sample. Default 'batch'. */
   mode?: MixupMode;
   /** Training mixes (and runs layers in training mode); evaluation only runs the segments. Default true. */
   training?: boolean;
@@ -50,8 +51,8 @@ export interface ManifoldMixupResult {
 export function runSegments(segments: readonly Segment[], xs: tf.Tensor, training = false): tf.Tensor {
   const fn = 'runSegments';
   assertSegments(fn, segments);
-  if (!(xs instanceof tf.Tensor)) throw new Error(`${fn}: xs must be a tf.Tensor [B, ...], got ${describe(xs)}.`);
-  if (typeof training !== 'boolean') throw new Error(`${fn}: training must be a boolean, got ${describe(training)}.`);
+  if (!(xs instanceof tf.Tensor)) fail(fn, 'xs', xs, 'a tf.Tensor [B, ...]');
+  assertBoolean(fn, 'training', training);
   return runAll(fn, segments, xs, training);
 }
 
@@ -85,7 +86,7 @@ export function manifoldMixupForward(
   assertLabels(fn, 'ys', ys, b);
   assertAlpha(fn, alpha);
   assertOneOf(fn, 'mode', mode, MIXUP_MODES);
-  if (typeof training !== 'boolean') throw new Error(`${fn}: training must be a boolean, got ${describe(training)}.`);
+  assertBoolean(fn, 'training', training);
   const candidates = boundaries ?? segments.map((_, i) => i);
   assertBoundaries(fn, candidates, segments.length);
   assertRng(fn, rng);
@@ -99,26 +100,14 @@ export function manifoldMixupForward(
   }
 
   const boundary = candidates[Math.min(candidates.length - 1, Math.floor(drawUniform(fn, rng) * candidates.length))] as number;
-  const lambdas = sampleLambdas(alpha, mode === 'batch' ? 1 : b, rng);
-  const perm = randomPermutation(b, rng);
-  const lambda = mode === 'batch' ? (lambdas[0] as number) : tf.tensor1d(lambdas, 'float32');
-  let result: { predictions: tf.Tensor; yj: tf.Tensor };
-  try {
-    result = tf.tidy(() => {
-      const hidden = forward(fn, segments, 0, boundary, xs, true);
-      if (hidden.rank < 1 || hidden.shape[0] !== b) {
-        throw new Error(`${fn}: the hidden state at boundary ${boundary} must keep the batch axis [${b}, ...], got shape [${hidden.shape.join(', ')}].`);
-      }
-      const mixed = mixInputs(hidden, perm, lambda);
-      const out = forward(fn, segments, boundary, segments.length, mixed, true);
-      return { predictions: out, yj: tf.gather(ys, tf.tensor1d(Array.from(perm), 'int32'), 0) };
-    });
-  } catch (err) {
-    // A segment that throws (or changes the batch size) must not leak the per-sample λ tensor.
-    if (typeof lambda !== 'number') lambda.dispose();
-    throw err;
-  }
-  return { predictions: result.predictions, targets: { yi: ys.clone(), yj: result.yj, lambda }, boundary };
+  const draw = drawWithPolicy(fn, resolvePolicy(fn, { mixupAlpha: alpha, mode }), b, 1, 1, rng);
+  // Everything runs in one tidy, so a segment that throws (or drops samples) leaves nothing behind.
+  const predictions = tf.tidy(() => {
+    const hidden = forward(fn, segments, 0, boundary, xs, true);
+    if (hidden.rank < 1 || hidden.shape[0] !== b) fail(fn, `the hidden state at boundary ${boundary}`, hidden, `[${b}, ...] (the batch kept)`);
+    return forward(fn, segments, boundary, segments.length, mixWith(hidden, draw), true);
+  });
+  return { predictions, targets: targetsWith(ys, draw), boundary };
 }
 
 function forward(fn: string, segments: readonly Segment[], from: number, to: number, x: tf.Tensor, training: boolean): tf.Tensor {
@@ -127,7 +116,7 @@ function forward(fn: string, segments: readonly Segment[], from: number, to: num
     const seg = segments[i] as Segment;
     const out = seg instanceof tf.layers.Layer ? seg.apply(h, { training }) : seg(h, training);
     if (!(out instanceof tf.Tensor)) {
-      throw new Error(`${fn}: segment ${i} must return one tf.Tensor, got ${describe(out)}.`);
+      fail(fn, `segment ${i}'s output`, out, 'one tf.Tensor');
     }
     h = out;
   }
@@ -135,22 +124,14 @@ function forward(fn: string, segments: readonly Segment[], from: number, to: num
 }
 
 function assertSegments(fn: string, segments: unknown): asserts segments is readonly Segment[] {
-  if (!Array.isArray(segments) || segments.length === 0) {
-    throw new Error(`${fn}: segments must be a non-empty array of tf.LayersModel / tf.layers.Layer / (x, training) => Tensor, got ${describe(segments)}.`);
-  }
+  const allowed = 'tf.LayersModel, tf.layers.Layer or (x, training) => Tensor';
+  if (!Array.isArray(segments) || segments.length === 0) fail(fn, 'segments', segments, `a non-empty array of ${allowed}`);
   segments.forEach((s: unknown, i) => {
-    if (!(s instanceof tf.layers.Layer) && typeof s !== 'function') {
-      throw new Error(`${fn}: segments[${i}] must be a tf.LayersModel, a tf.layers.Layer or a function (x, training) => Tensor, got ${describe(s)}.`);
-    }
+    if (!(s instanceof tf.layers.Layer) && typeof s !== 'function') fail(fn, `segments[${i}]`, s, `a ${allowed}`);
   });
 }
 
 function assertBoundaries(fn: string, boundaries: unknown, count: number): asserts boundaries is readonly number[] {
-  const ok =
-    Array.isArray(boundaries) &&
-    boundaries.length > 0 &&
-    boundaries.every((v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < count);
-  if (!ok) {
-    throw new Error(`${fn}: boundaries must be a non-empty array of integers in [0, ${count - 1}] (0 = the input), got ${describe(boundaries)}.`);
-  }
+  const ok = Array.isArray(boundaries) && boundaries.length > 0 && boundaries.every((v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < count);
+  if (!ok) fail(fn, 'boundaries', boundaries, `a non-empty array of integers in [0, ${count - 1}] (0 = the input)`);
 }

@@ -76,7 +76,7 @@ export function resolveRng(fn: string, rng: Rng | undefined, seed: number | unde
 export function assertRng(fn: string, rng: unknown): asserts rng is Rng {
   const r = rng as Partial<Rng> | null;
   if (typeof r !== 'object' || r === null || typeof r.random !== 'function' || typeof r.getState !== 'function' || typeof r.setState !== 'function') {
-    fail(fn, 'rng', rng, 'an Rng {random(), getState(), setState(state)} (see createRng)');
+    fail(fn, 'rng', rng, 'an Rng {random, getState, setState} (see createRng)');
   }
 }
 

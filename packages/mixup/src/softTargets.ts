@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { targetRows, weighSides } from './targets';
 import type { Targets } from './types';
-import { assertClassIndices, assertLabels, assertMixupTargets, assertPositiveInt, assertTargets, assertUnitInterval, isMixupTargets } from './validate';
+import { assertClassIndices, assertLabels, assertMixupTargets, assertPositiveInt, assertTargets, assertUnitInterval, fail, isMixupTargets } from './validate';
 
 /** Options of {@link mixupSoftTargets}. */
 export interface SoftTargetOptions {
@@ -31,11 +31,11 @@ export function mixupSoftTargets(targets: Targets, { numClasses, labelSmoothing 
   let k = numClasses;
   if (first.rank === 2) {
     if (k !== undefined && first.shape[1] !== k) {
-      throw new Error(`${fn}: ${(sides[0] as [string, tf.Tensor])[0]} has ${first.shape[1]} columns but numClasses is ${k}.`);
+      fail(fn, 'numClasses', k, `${first.shape[1]}, the columns of ${(sides[0] as [string, tf.Tensor])[0]}`);
     }
     k = first.shape[1] as number;
   } else if (k === undefined) {
-    throw new Error(`${fn}: numClasses is required for int32 labels ${(sides[0] as [string, tf.Tensor])[0]} [B], got undefined.`);
+    fail(fn, 'numClasses', k, `given for int32 labels ${(sides[0] as [string, tf.Tensor])[0]} [B]`);
   }
   const classes = k;
   for (const [name, y] of sides) assertClassIndices(fn, name, y, classes);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Targets } from './types';
-import { assertClassIndices, assertLabels, assertMixupTargets, assertTargets, isMixupTargets } from './validate';
+import { assertClassIndices, assertLabels, assertMixupTargets, assertTargets, fail, isMixupTargets } from './validate';
 
 /**
  * Throws unless `targets` fit a batch of `b` samples and `k` classes: labels `[B]` with indices in `[0, K)` or soft
@@ -19,7 +19,7 @@ export function assertTargetsFor(fn: string, name: string, targets: unknown, b: 
   }
   for (const [side, y] of sides) {
     if (y.rank === 2 && y.shape[1] !== k) {
-      throw new Error(`${fn}: ${side} must have ${k} columns like the ${against} [B, ${k}], got shape [${y.shape.join(', ')}].`);
+      fail(fn, side, y, `[B, ${k}], as many columns as the ${against}`);
     }
     assertClassIndices(fn, side, y, k);
   }

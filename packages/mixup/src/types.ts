@@ -45,8 +45,11 @@ export type Loss = (targets: Targets, predictions: tf.Tensor) => tf.Scalar;
 /** A score: targets first, predictions second, returns a plain number (higher is better). */
 export type Score = (targets: Targets, predictions: tf.Tensor) => number;
 
-/** How λ is drawn: one for the whole batch (the chapter) or one per sample. */
-export type MixupMode = 'batch' | 'elem';
+/**
+ * How λ is drawn: one for the whole batch (the chapter), one per random pair of samples that mix with each other
+ * (timm's 'pair'), or one per sample, each with a random partner.
+ */
+export type MixupMode = 'batch' | 'pair' | 'elem';
 
 /** Which mixing a batch transform applies: blend whole images (MixUp) or paste a box (CutMix). */
 export type MixMethod = 'mixup' | 'cutmix';

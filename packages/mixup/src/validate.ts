@@ -11,7 +11,7 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (value === undefined) return 'undefined';
   if (typeof value === 'function') return 'a function';
-  if (value instanceof tf.Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
+  if (value instanceof tf.Tensor) return `${value.dtype === 'int32' ? 'an' : 'a'} ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
   if (typeof value === 'number') return String(value);
   try {
     // Tensors inside objects (e.g. MixUp targets) as their dtype and shape, not their internals.
@@ -28,9 +28,31 @@ export function fail(fn: string, name: string, value: unknown, allowed: string):
 }
 
 /** Throws unless `alpha` is a finite number >= 0 (0 turns mixing off). */
-export function assertAlpha(fn: string, alpha: unknown): asserts alpha is number {
+export function assertAlpha(fn: string, alpha: unknown, name = 'alpha'): asserts alpha is number {
   if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) {
-    fail(fn, 'alpha', alpha, 'a finite number >= 0 (0 disables mixing; 0.1-0.4 is usual)');
+    fail(fn, name, alpha, 'a finite number >= 0 (0 disables mixing; 0.1-0.4 is usual)');
+  }
+}
+
+/** Throws unless `value` is a probability, a number in [0, 1]. */
+export function assertProbability(fn: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) fail(fn, name, value, 'a number in [0, 1]');
+}
+
+/** Throws unless `value` is a boolean. */
+export function assertBoolean(fn: string, name: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') fail(fn, name, value, 'true or false');
+}
+
+/**
+ * Throws unless `options` is undefined or an object whose keys are all in `allowed`: a misspelt option
+ * (`switch_prob`, `cutMixAlpha`) would otherwise be ignored without a word.
+ */
+export function assertKnownOptions(fn: string, options: unknown, allowed: readonly string[]): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null) fail(fn, 'options', options, 'an object');
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) fail(fn, 'option names', key, `some of ${allowed.map((a) => `'${a}'`).join(', ')}`);
   }
 }
 
@@ -56,21 +78,10 @@ export function assertSeed(fn: string, seed: unknown): asserts seed is number {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(fn, 'seed', seed, 'an integer in [0, 4294967295]');
 }
 
-/** Throws unless `x` is a float32 tensor with a batch axis (rank in `ranks`, or >= 1 when omitted). */
+/** Throws unless `x` is a float32 tensor with at least one sample on its batch axis (rank in `ranks`, or >= 1 when omitted). */
 export function assertInputs(fn: string, name: string, x: unknown, layout: string, ranks?: readonly number[]): asserts x is tf.Tensor {
-  if (!(x instanceof tf.Tensor)) {
-    throw new Error(`${fn}: ${name} must be a tf.Tensor of shape ${layout}, got ${describe(x)}.`);
-  }
-  if (ranks ? !ranks.includes(x.rank) : x.rank < 1) {
-    const allowed = ranks ? `rank ${ranks.join(' or ')}` : 'rank >= 1';
-    throw new Error(`${fn}: ${name} must have ${allowed} (${layout}), got rank ${x.rank} with shape [${x.shape.join(', ')}].`);
-  }
-  if (x.dtype !== 'float32') {
-    throw new Error(`${fn}: ${name} must have dtype 'float32', got '${x.dtype}' (cast it with tf.cast(x, 'float32')).`);
-  }
-  if (x.shape[0] === 0) {
-    throw new Error(`${fn}: ${name} must hold at least one sample, got shape [${x.shape.join(', ')}].`);
-  }
+  const ok = x instanceof tf.Tensor && (ranks ? ranks.includes(x.rank) : x.rank > 0) && x.dtype === 'float32' && x.shape[0] !== 0;
+  if (!ok) fail(fn, name, x, `a float32 tensor ${layout}${ranks ? ` (rank ${ranks.join(' or ')})` : ''} with at least one sample`);
 }
 
 /**
@@ -78,17 +89,11 @@ export function assertInputs(fn: string, name: string, x: unknown, layout: strin
  * when given. Float `[B]` labels are refused: they are almost always class indices in the wrong dtype.
  */
 export function assertLabels(fn: string, name: string, y: unknown, batchSize?: number): asserts y is tf.Tensor {
-  if (!(y instanceof tf.Tensor)) {
-    const hint = isMixupTargets(y) ? ' (MixUp targets: is the batch mixed twice?)' : '';
-    throw new Error(`${fn}: ${name} must be a tf.Tensor of int32 labels [B] or float32 soft targets [B, K], got ${describe(y)}${hint}.`);
-  }
-  const ok = (y.rank === 1 && y.dtype === 'int32') || (y.rank === 2 && y.dtype === 'float32');
+  const b = batchSize ?? 'B';
+  const ok = y instanceof tf.Tensor && ((y.rank === 1 && y.dtype === 'int32') || (y.rank === 2 && y.dtype === 'float32')) && (batchSize === undefined || y.shape[0] === batchSize);
   if (!ok) {
-    const hint = y.rank === 1 && y.dtype === 'float32' ? " (class indices must be int32: tf.cast(y, 'int32'))" : '';
-    throw new Error(`${fn}: ${name} must be int32 labels [B] or float32 soft targets [B, K], got ${describe(y)}${hint}.`);
-  }
-  if (batchSize !== undefined && y.shape[0] !== batchSize) {
-    throw new Error(`${fn}: ${name} must have ${batchSize} rows to match the batch, got shape [${y.shape.join(', ')}].`);
+    const hint = isMixupTargets(y) ? ' (is the batch mixed twice?)' : y instanceof tf.Tensor && y.rank === 1 && y.dtype === 'float32' ? " (class indices are int32: tf.cast(y, 'int32'))" : '';
+    fail(fn, name, y, `int32 labels [${b}] or float32 soft targets [${b}, K]${hint}`);
   }
 }
 
@@ -101,7 +106,7 @@ export function assertClassIndices(fn: string, name: string, y: tf.Tensor, k: nu
   const labels = y.dataSync();
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i] as number;
-    if (!(c >= 0 && c < k)) throw new Error(`${fn}: ${name} must hold class indices in [0, ${k - 1}], got ${c} at index ${i}.`);
+    if (!(c >= 0 && c < k)) fail(fn, `${name}[${i}]`, c, `a class index in [0, ${k - 1}]`);
   }
 }
 
@@ -113,23 +118,26 @@ export function isMixupTargets(t: unknown): t is MixupTargets {
 /** Throws unless `t` is well-formed MixUp targets for a batch of `batchSize` (when given). */
 export function assertMixupTargets(fn: string, name: string, t: MixupTargets, batchSize?: number): void {
   assertLabels(fn, `${name}.yi`, t.yi, batchSize);
-  assertLabels(fn, `${name}.yj`, t.yj, t.yi.shape[0]);
-  if (t.yi.dtype !== t.yj.dtype || t.yi.shape.join(',') !== t.yj.shape.join(',')) {
-    throw new Error(`${fn}: ${name}.yi and ${name}.yj must have the same dtype and shape, got ${describe(t.yi)} and ${describe(t.yj)}.`);
-  }
-  const lam: unknown = t.lambda;
-  if (typeof lam === 'number') {
-    if (!Number.isFinite(lam) || lam < 0 || lam > 1) {
-      throw new Error(`${fn}: ${name}.lambda must be a number in [0, 1] or a float32 tensor [B], got ${lam}.`);
-    }
-  } else if (!(lam instanceof tf.Tensor) || lam.rank !== 1 || lam.dtype !== 'float32' || lam.shape[0] !== t.yi.shape[0]) {
-    throw new Error(`${fn}: ${name}.lambda must be a number in [0, 1] or a float32 tensor [${t.yi.shape[0]}], got ${describe(lam)}.`);
-  }
+  const b = t.yi.shape[0] as number;
+  assertLabels(fn, `${name}.yj`, t.yj, b);
+  if (t.yi.dtype !== t.yj.dtype || t.yi.shape.join() !== t.yj.shape.join()) fail(fn, `${name}.yj`, t.yj, `shaped like ${name}.yi, ${describe(t.yi)}`);
+  assertLambda(fn, t.lambda, b, `${name}.lambda`);
 }
 
 /** Throws unless `t` is a tensor or MixUp targets. */
 export function assertTargets(fn: string, name: string, t: unknown): void {
-  if (!(t instanceof tf.Tensor) && !isMixupTargets(t)) {
-    throw new Error(`${fn}: ${name} must be a tf.Tensor of labels or MixUp targets {yi, yj, lambda}, got ${describe(t)}.`);
-  }
+  if (!(t instanceof tf.Tensor) && !isMixupTargets(t)) fail(fn, name, t, 'a tf.Tensor of labels or MixUp targets {yi, yj, lambda}');
+}
+
+/** Throws unless `permutation` holds each of `0..b−1` exactly once. */
+export function assertPermutation(fn: string, permutation: unknown, b: number, name = 'permutation'): asserts permutation is ArrayLike<number> {
+  const p = typeof permutation === 'object' && permutation !== null && typeof (permutation as ArrayLike<number>).length === 'number' ? Array.from(permutation as ArrayLike<number>) : permutation;
+  const ok = Array.isArray(p) && p.length === b && p.every((v) => Number.isInteger(v) && v >= 0 && v < b) && new Set(p).size === b;
+  if (!ok) fail(fn, name, p, `0..${b - 1} in some order, each once`);
+}
+
+/** Throws unless `lambda` is a number in [0, 1] or a float32 tensor `[b]`. */
+export function assertLambda(fn: string, lambda: unknown, b: number, name = 'lambda'): asserts lambda is number | tf.Tensor1D {
+  const ok = typeof lambda === 'number' ? lambda >= 0 && lambda <= 1 : lambda instanceof tf.Tensor && lambda.rank === 1 && lambda.shape[0] === b && lambda.dtype === 'float32';
+  if (!ok) fail(fn, name, lambda, `a number in [0, 1] or a float32 tensor [${b}]`);
 }

@@ -65,7 +65,7 @@ describe('mixupCollator', () => {
     disposeBatch(out);
     const flatCollate = mixupCollator({ method: 'cutmix' });
     const flatBatch = { xs: seededTensor([2, 5], 1), ys: arangeLabels(2) };
-    expect(() => flatCollate(flatBatch)).toThrow(/mixupCollator: batch.xs must have rank 4 \(\[B, H, W, C\]\)/);
+    expect(() => flatCollate(flatBatch)).toThrow(/mixupCollator: batch.xs must be a float32 tensor \[B, H, W, C\] \(rank 4\) with at least one sample, got a float32 tensor of shape \[2, 5\]\./);
     disposeBatch(flatBatch);
   });
 
@@ -79,12 +79,12 @@ describe('mixupCollator', () => {
   test('reports bad options and already-mixed or malformed batches', () => {
     expect(() => mixupCollator({ alpha: -2 })).toThrow(/mixupCollator: alpha must be a finite number >= 0.*got -2/);
     expect(() => mixupCollator({ method: 'cutout' as 'cutmix' })).toThrow(/mixupCollator: method must be one of 'mixup', 'cutmix', got 'cutout'/);
-    expect(() => mixupCollator({ mode: 'row' as 'elem' })).toThrow(/mixupCollator: mode must be one of 'batch', 'elem', got 'row'/);
+    expect(() => mixupCollator({ mode: 'row' as 'elem' })).toThrow(/mixupCollator: mode must be one of 'batch', 'pair', 'elem', got 'row'/);
     expect(() => mixupCollator({ seed: -3 })).toThrow(/mixupCollator: seed must be an integer in \[0, 4294967295\], got -3/);
     const collate = mixupCollator({ seed: 1 });
     const mixed = collate(makeBatch(4));
-    expect(() => collate(mixed)).toThrow(/mixupCollator: batch.ys must be a tf.Tensor of int32 labels \[B\]/);
-    expect(() => collate(mixed)).toThrow(/got \{"yi":"<int32 tensor \[4\]>","yj":"<int32 tensor \[4\]>","lambda":[0-9.e-]+\} \(MixUp targets: is the batch mixed twice\?\)\.$/);
+    expect(() => collate(mixed)).toThrow(/mixupCollator: batch.ys must be int32 labels \[4\] or float32 soft targets \[4, K\] \(is the batch mixed twice\?\)/);
+    expect(() => collate(mixed)).toThrow(/\(is the batch mixed twice\?\), got \{"yi":"<int32 tensor \[4\]>","yj":"<int32 tensor \[4\]>","lambda":[0-9.e-]+\}\.$/);
     expect(() => collate(null as unknown as Batch)).toThrow(/mixupCollator: batch must be an object \{xs, ys\}, got null/);
     disposeBatch(mixed);
   });
@@ -329,7 +329,7 @@ describe('mixupDataset', () => {
   });
 
   test('reports int labels without numClasses when iterated', async () => {
-    await expect(mixupDataset(labelledDataset(1, 2), { seed: 1 }).toArray()).rejects.toThrow(/numClasses is required for int32 labels/);
+    await expect(mixupDataset(labelledDataset(1, 2), { seed: 1 }).toArray()).rejects.toThrow(/numClasses must be given for int32 labels/);
   });
 });
 

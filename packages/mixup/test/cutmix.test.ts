@@ -207,12 +207,12 @@ describe('cutmixBatch', () => {
   test('reports non-image inputs and bad options', () => {
     const flatXs = seededTensor([2, 6], 7);
     const ys = arangeLabels(2);
-    expect(() => cutmixBatch(flatXs, ys)).toThrow(/cutmixBatch: xs must have rank 4 \(\[B, H, W, C\]\), got rank 2 with shape \[2, 6\]/);
+    expect(() => cutmixBatch(flatXs, ys)).toThrow(/cutmixBatch: xs must be a float32 tensor \[B, H, W, C\] \(rank 4\) with at least one sample, got a float32 tensor of shape \[2, 6\]\./);
     const img = seededTensor([2, 3, 3, 1], 8);
     expect(() => cutmixBatch(img, ys, { alpha: -0.5 })).toThrow(/cutmixBatch: alpha must be a finite number >= 0.*got -0\.5/);
-    expect(() => cutmixBatch(img, ys, { mode: 'pixel' as 'elem' })).toThrow(/cutmixBatch: mode must be one of 'batch', 'elem', got 'pixel'/);
+    expect(() => cutmixBatch(img, ys, { mode: 'pixel' as 'elem' })).toThrow(/cutmixBatch: mode must be one of 'batch', 'pair', 'elem', got 'pixel'/);
     const three = arangeLabels(3);
-    expect(() => cutmixBatch(img, three)).toThrow(/cutmixBatch: ys must have 2 rows/);
+    expect(() => cutmixBatch(img, three)).toThrow(/cutmixBatch: ys must be int32 labels \[2\] or float32 soft targets \[2, K\], got an int32 tensor of shape \[3\]\./);
     tf.dispose([flatXs, ys, img, three]);
   });
 });

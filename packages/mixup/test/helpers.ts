@@ -131,3 +131,23 @@ type Fixture = {
 
 /** The PyTorch golden values in test/fixtures/mixup.json (float64). */
 export const fixtures: Fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'mixup.json'), 'utf8')) as Fixture;
+
+/**
+ * The uniforms that make `randomPermutation` (Fisher–Yates from the last index down, `j = floor(u·(i+1))`) return
+ * `target`: at step i the entry wanted at i sits at some j <= i, and u is the middle of j's interval.
+ */
+export function permutationUniforms(target: readonly number[]): number[] {
+  const a = target.map((_, i) => i);
+  const uniforms: number[] = [];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = a.indexOf(target[i] as number);
+    uniforms.push((j + 0.5) / (i + 1));
+    [a[i], a[j]] = [a[j] as number, a[i] as number];
+  }
+  return uniforms;
+}
+
+/** The uniform in [0, 1) that makes `lo + floor(u·(hi − lo + 1))` equal `v` (an integer drawn from lo..hi inclusive). */
+export function intUniform(v: number, lo: number, hi: number): number {
+  return (v - lo + 0.5) / (hi - lo + 1);
+}

@@ -173,12 +173,12 @@ describe('class indices outside [0, K) are an error naming the argument', () => 
     const ok = tf.tensor1d([0, 2], 'int32');
     const high = tf.tensor1d([0, 3], 'int32');
     const low = tf.tensor1d([-1, 0], 'int32');
-    expect(() => crossEntropy(high, logits)).toThrow(/^crossEntropy: targets must hold class indices in \[0, 2\], got 3 at index 1\.$/);
-    expect(() => crossEntropy({ yi: ok, yj: low, lambda: 0.5 }, logits)).toThrow(/^crossEntropy: targets\.yj must hold class indices in \[0, 2\], got -1 at index 0\.$/);
-    expect(() => crossEntropy({ yi: high, yj: ok, lambda: 0.5 }, logits, { reduction: 'none' })).toThrow(/crossEntropy: targets\.yi must hold class indices/);
-    expect(() => mixupLoss()({ yi: ok, yj: high, lambda: 0.5 }, logits)).toThrow(/crossEntropy: targets must hold class indices in \[0, 2\], got 3 at index 1/);
-    expect(() => mixupSoftTargets(high, { numClasses: 3 })).toThrow(/^mixupSoftTargets: targets must hold class indices in \[0, 2\], got 3 at index 1\.$/);
-    expect(() => mixupSoftTargets({ yi: ok, yj: low, lambda: 0.5 }, { numClasses: 3 })).toThrow(/mixupSoftTargets: targets\.yj must hold class indices in \[0, 2\], got -1/);
+    expect(() => crossEntropy(high, logits)).toThrow(/^crossEntropy: targets\[1\] must be a class index in \[0, 2\], got 3\.$/);
+    expect(() => crossEntropy({ yi: ok, yj: low, lambda: 0.5 }, logits)).toThrow(/^crossEntropy: targets\.yj\[0\] must be a class index in \[0, 2\], got -1\.$/);
+    expect(() => crossEntropy({ yi: high, yj: ok, lambda: 0.5 }, logits, { reduction: 'none' })).toThrow(/crossEntropy: targets\.yi\[1\] must be a class index/);
+    expect(() => mixupLoss()({ yi: ok, yj: high, lambda: 0.5 }, logits)).toThrow(/crossEntropy: targets\[1\] must be a class index in \[0, 2\], got 3/);
+    expect(() => mixupSoftTargets(high, { numClasses: 3 })).toThrow(/^mixupSoftTargets: targets\[1\] must be a class index in \[0, 2\], got 3\.$/);
+    expect(() => mixupSoftTargets({ yi: ok, yj: low, lambda: 0.5 }, { numClasses: 3 })).toThrow(/mixupSoftTargets: targets\.yj\[0\] must be a class index in \[0, 2\], got -1/);
     tf.dispose([logits, ok, high, low]);
   });
 });
@@ -253,9 +253,9 @@ describe('crossEntropy', () => {
     const z1 = seededTensor([3], 5);
     expect(() => crossEntropy(y, z1)).toThrow(/^crossEntropy: logits must be a float32 tensor \[B, K\], got a float32 tensor of shape \[3\]\.$/);
     const soft = tf.ones([2, 4]);
-    expect(() => crossEntropy(soft, z)).toThrow(/^crossEntropy: targets must have 3 columns like the logits \[B, 3\], got shape \[2, 4\]\.$/);
-    expect(() => crossEntropy({ yi: y, yj: soft, lambda: 0.5 }, z)).toThrow(/crossEntropy: targets.yi and targets.yj must have the same dtype and shape/);
-    expect(() => crossEntropy({ yi: soft, yj: soft, lambda: 0.5 }, z)).toThrow(/^crossEntropy: targets.yi must have 3 columns like the logits/);
+    expect(() => crossEntropy(soft, z)).toThrow(/^crossEntropy: targets must be \[B, 3\], as many columns as the logits, got a float32 tensor of shape \[2, 4\]\.$/);
+    expect(() => crossEntropy({ yi: y, yj: soft, lambda: 0.5 }, z)).toThrow(/crossEntropy: targets.yj must be shaped like targets.yi, an int32 tensor of shape \[2\], got a float32 tensor of shape \[2, 4\]\./);
+    expect(() => crossEntropy({ yi: soft, yj: soft, lambda: 0.5 }, z)).toThrow(/^crossEntropy: targets.yi must be \[B, 3\], as many columns as the logits/);
     expect(() => crossEntropy(y, z, { reduction: 'sum' as 'mean' })).toThrow(/crossEntropy: reduction must be one of 'mean', 'none', got 'sum'/);
     expect(() => crossEntropy(y, z, { labelSmoothing: 1 })).toThrow(/crossEntropy: labelSmoothing must be a number in \[0, 1\), got 1/);
     tf.dispose([z, y, z1, soft]);
@@ -278,14 +278,14 @@ describe('mixupLoss', () => {
     const logits = seededTensor([2, 3], 6);
     const elem = targetsOf({ yi: [0, 1], yj: [1, 2] }, tf.tensor1d([0.2, 0.9]));
     expect(() => mixupLoss((t, z) => crossEntropy(t, z))(elem, logits)).toThrow(
-      /mixupLoss: per-sample lambda \('elem' mode\) needs a baseLoss that returns per-sample losses \[2\], got shape \[\]/,
+      /mixupLoss: baseLoss\(yi, predictions\) must be per-sample losses \[2\] for a per-sample lambda \(use reduction 'none'\), got a float32 tensor of shape \[\]\./,
     );
     const badLambda = targetsOf({ yi: [0, 1], yj: [1, 2] }, 1.5);
-    expect(() => mixupLoss()(badLambda, logits)).toThrow(/mixupLoss: targets.lambda must be a number in \[0, 1\] or a float32 tensor \[B\], got 1\.5/);
+    expect(() => mixupLoss()(badLambda, logits)).toThrow(/mixupLoss: targets.lambda must be a number in \[0, 1\] or a float32 tensor \[2\], got 1\.5\./);
     const floatYi = { yi: tf.tensor1d([0, 1]), yj: tf.tensor1d([1, 2], 'int32'), lambda: 0.5 };
-    expect(() => mixupLoss()(floatYi, logits)).toThrow(/mixupLoss: targets.yi must be int32 labels \[B\] or float32 soft targets \[B, K\]/);
+    expect(() => mixupLoss()(floatYi, logits)).toThrow(/mixupLoss: targets.yi must be int32 labels \[2\] or float32 soft targets \[2, K\]/);
     const wrongRows = targetsOf({ yi: [0, 1, 2], yj: [1, 2, 0] }, 0.5);
-    expect(() => mixupLoss()(wrongRows, logits)).toThrow(/mixupLoss: targets.yi must have 2 rows/);
+    expect(() => mixupLoss()(wrongRows, logits)).toThrow(/mixupLoss: targets.yi must be int32 labels \[2\] or float32 soft targets \[2, K\], got an int32 tensor of shape \[3\]\./);
     expect(() => mixupLoss()([0, 1] as unknown as tf.Tensor, logits)).toThrow(/mixupLoss: targets must be a tf.Tensor of labels or MixUp targets/);
     expect(() => mixupLoss('ce' as never)).toThrow(/^mixupLoss: baseLoss must be a function \(targets, predictions\) => Tensor, got 'ce'\.$/);
     tf.dispose([logits, floatYi.yi, floatYi.yj]);
@@ -343,13 +343,13 @@ describe('mixupSoftTargets', () => {
 
   test('reports missing or inconsistent numClasses', () => {
     const y = tf.tensor1d([0, 1], 'int32');
-    expect(() => mixupSoftTargets(y)).toThrow(/mixupSoftTargets: numClasses is required for int32 labels targets \[B\], got undefined/);
+    expect(() => mixupSoftTargets(y)).toThrow(/mixupSoftTargets: numClasses must be given for int32 labels targets \[B\], got undefined\./);
     const soft = tf.ones([2, 3]);
-    expect(() => mixupSoftTargets(soft, { numClasses: 4 })).toThrow(/mixupSoftTargets: targets has 3 columns but numClasses is 4/);
+    expect(() => mixupSoftTargets(soft, { numClasses: 4 })).toThrow(/mixupSoftTargets: numClasses must be 3, the columns of targets, got 4\./);
     expect(() => mixupSoftTargets(y, { numClasses: 0 })).toThrow(/mixupSoftTargets: numClasses must be a positive integer, got 0/);
     const wider = tf.ones([2, 4]);
     expect(() => mixupSoftTargets({ yi: soft, yj: wider, lambda: 0.5 })).toThrow(
-      /mixupSoftTargets: targets.yi and targets.yj must have the same dtype and shape, got a float32 tensor of shape \[2, 3\] and a float32 tensor of shape \[2, 4\]/,
+      /mixupSoftTargets: targets.yj must be shaped like targets.yi, a float32 tensor of shape \[2, 3\], got a float32 tensor of shape \[2, 4\]\./,
     );
     tf.dispose([y, soft, wider]);
   });

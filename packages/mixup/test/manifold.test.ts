@@ -246,10 +246,10 @@ describe('manifoldMixupForward', () => {
     const badReturn: Segment[] = [(x) => x.square(), () => 'oops' as unknown as tf.Tensor];
     await expectNoLeak(() => {
       expect(() => manifoldMixupForward(dropsRows, xs, ys, { mode: 'elem', boundaries: [1], rng: createRng(1) })).toThrow(
-        /manifoldMixupForward: the hidden state at boundary 1 must keep the batch axis \[2, \.\.\.\], got shape \[1, 2\]/,
+        /manifoldMixupForward: the hidden state at boundary 1 must be \[2, \.\.\.\] \(the batch kept\), got a float32 tensor of shape \[1, 2\]\./,
       );
       expect(() => manifoldMixupForward(badReturn, xs, ys, { mode: 'elem', boundaries: [1], rng: createRng(1) })).toThrow(
-        /manifoldMixupForward: segment 1 must return one tf.Tensor, got 'oops'/,
+        /manifoldMixupForward: segment 1's output must be one tf.Tensor, got 'oops'\./,
       );
     });
     tf.dispose([xs, ys]);
@@ -259,21 +259,21 @@ describe('manifoldMixupForward', () => {
     const xs = seededTensor([2, 2], 11);
     const ys = arangeLabels(2);
     expect(() => manifoldMixupForward([], xs, ys)).toThrow(/manifoldMixupForward: segments must be a non-empty array/);
-    expect(() => manifoldMixupForward([42 as unknown as Segment], xs, ys)).toThrow(/manifoldMixupForward: segments\[0\] must be a tf.LayersModel, a tf.layers.Layer or a function/);
+    expect(() => manifoldMixupForward([42 as unknown as Segment], xs, ys)).toThrow(/manifoldMixupForward: segments\[0\] must be a tf.LayersModel, tf.layers.Layer or \(x, training\) => Tensor, got 42\./);
     expect(() => manifoldMixupForward(powers, xs, ys, { boundaries: [3] })).toThrow(
       /manifoldMixupForward: boundaries must be a non-empty array of integers in \[0, 2\] \(0 = the input\), got \[3\]/,
     );
     expect(() => manifoldMixupForward(powers, xs, ys, { alpha: -1 })).toThrow(/manifoldMixupForward: alpha must be a finite number >= 0/);
     const three = arangeLabels(3);
-    expect(() => manifoldMixupForward(powers, xs, three)).toThrow(/manifoldMixupForward: ys must have 2 rows/);
+    expect(() => manifoldMixupForward(powers, xs, three)).toThrow(/manifoldMixupForward: ys must be int32 labels \[2\] or float32 soft targets \[2, K\], got an int32 tensor of shape \[3\]\./);
     expect(() => manifoldMixupForward([() => [xs] as unknown as tf.Tensor], xs, ys, { boundaries: [0] })).toThrow(
-      /manifoldMixupForward: segment 0 must return one tf.Tensor/,
+      /manifoldMixupForward: segment 0's output must be one tf.Tensor/,
     );
-    expect(() => manifoldMixupForward(powers, xs, ys, { training: 'yes' as unknown as boolean })).toThrow(/manifoldMixupForward: training must be a boolean, got 'yes'/);
+    expect(() => manifoldMixupForward(powers, xs, ys, { training: 'yes' as unknown as boolean })).toThrow(/manifoldMixupForward: training must be true or false, got 'yes'/);
     expect(() => manifoldMixupForward(powers, xs, ys, { rng: scriptedRng([2]) })).toThrow(/manifoldMixupForward: rng\.random\(\) must be a number in \[0, 1\), got 2\./);
-    expect(() => runSegments([() => 1 as unknown as tf.Tensor], xs)).toThrow(/runSegments: segment 0 must return one tf.Tensor, got 1/);
+    expect(() => runSegments([() => 1 as unknown as tf.Tensor], xs)).toThrow(/runSegments: segment 0's output must be one tf.Tensor, got 1\./);
     expect(() => runSegments(powers, [[1, 2]] as unknown as tf.Tensor)).toThrow(/runSegments: xs must be a tf.Tensor \[B, \.\.\.\], got \[\[1,2\]\]/);
-    expect(() => runSegments(powers, xs, 1 as unknown as boolean)).toThrow(/runSegments: training must be a boolean, got 1/);
+    expect(() => runSegments(powers, xs, 1 as unknown as boolean)).toThrow(/runSegments: training must be true or false, got 1/);
     tf.dispose([xs, ys, three]);
   });
 });

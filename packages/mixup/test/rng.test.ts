@@ -114,7 +114,7 @@ describe('randomPermutation', () => {
 
   test('rejects bad sizes and generators', () => {
     expect(() => randomPermutation(0)).toThrow(/randomPermutation: n must be a positive integer, got 0\./);
-    expect(() => randomPermutation(3, {} as never)).toThrow(/randomPermutation: rng must be an Rng \{random\(\), getState\(\), setState\(state\)\} \(see createRng\), got \{\}\./);
+    expect(() => randomPermutation(3, {} as never)).toThrow(/randomPermutation: rng must be an Rng \{random, getState, setState\} \(see createRng\), got \{\}\./);
     // NaN would index out of range and silently duplicate entries.
     const nan: Rng = { random: () => Number.NaN, getState: () => [], setState: () => undefined };
     expect(() => randomPermutation(3, nan)).toThrow(/^randomPermutation: rng\.random\(\) must be a number in \[0, 1\), got NaN\.$/);

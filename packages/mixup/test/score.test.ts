@@ -50,16 +50,16 @@ describe('accuracy (also exported as mixupAccuracy)', () => {
     const flatP = tf.tensor1d([1, 2, 3, 4]);
     expect(() => mixupAccuracy(yi, flatP)).toThrow(/^accuracy: predictions must be a tf.Tensor \[B, K\] with B >= 1, got a float32 tensor of shape \[4\]\.$/);
     const short = tf.tensor1d([0, 1], 'int32');
-    expect(() => mixupAccuracy(short, p)).toThrow(/accuracy: targets must have 4 rows/);
+    expect(() => mixupAccuracy(short, p)).toThrow(/accuracy: targets must be int32 labels \[4\] or float32 soft targets \[4, K\], got an int32 tensor of shape \[2\]\./);
     expect(() => mixupAccuracy({ yi, yj: yi, lambda: -0.1 }, p)).toThrow(/accuracy: targets.lambda must be a number in \[0, 1\]/);
     // Soft targets with another number of classes would give a meaningless argmax.
     const soft5 = tf.ones([4, 5]);
-    expect(() => mixupAccuracy(soft5, p)).toThrow(/^accuracy: targets must have 4 columns like the predictions \[B, 4\], got shape \[4, 5\]\.$/);
-    expect(() => mixupAccuracy({ yi: soft5, yj: soft5, lambda: 0.5 }, p)).toThrow(/accuracy: targets.yi must have 4 columns/);
+    expect(() => mixupAccuracy(soft5, p)).toThrow(/^accuracy: targets must be \[B, 4\], as many columns as the predictions, got a float32 tensor of shape \[4, 5\]\.$/);
+    expect(() => mixupAccuracy({ yi: soft5, yj: soft5, lambda: 0.5 }, p)).toThrow(/accuracy: targets.yi must be \[B, 4\], as many columns/);
     // Out-of-range class indices would never be a hit, silently.
     const bad = tf.tensor1d([0, 1, 4, 0], 'int32');
-    expect(() => accuracy(bad, p)).toThrow(/^accuracy: targets must hold class indices in \[0, 3\], got 4 at index 2\.$/);
-    expect(() => accuracy({ yi, yj: bad, lambda: 0.5 }, p)).toThrow(/^accuracy: targets\.yj must hold class indices in \[0, 3\], got 4 at index 2\.$/);
+    expect(() => accuracy(bad, p)).toThrow(/^accuracy: targets\[2\] must be a class index in \[0, 3\], got 4\.$/);
+    expect(() => accuracy({ yi, yj: bad, lambda: 0.5 }, p)).toThrow(/^accuracy: targets\.yj\[2\] must be a class index in \[0, 3\], got 4\.$/);
     tf.dispose([p, yi, lambda, flatP, short, soft5, bad]);
   });
 });
