@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { ReZero } from './rezero';
 import type { SeedSequence } from './seeds';
-import { torchBatchNorm, torchKernelInitializer } from './torchInit';
+import { torchBatchNorm, torchKernelInitializer, type Initializer } from './torchInit';
 import {
   assertActivation,
   assertBoolean,
@@ -60,7 +60,8 @@ export function namer(name: string | undefined): (suffix: string) => string | un
 }
 
 /**
- * A bias-free k×k convolution with PyTorch's symmetric zero padding `(k-1)/2` (k odd).
+ * A bias-free k×k convolution with PyTorch's symmetric zero padding `(k-1)/2` (k odd), initialised
+ * as PyTorch's `nn.Conv2d` unless another `kernelInitializer` is given.
  * Stride 1 uses tfjs `'same'`, which pads symmetrically for odd k. A stride > 1 pads explicitly and
  * convolves `'valid'`: tfjs `'same'` would pad 0 before / 1 after on even sizes, shifting the grid
  * relative to PyTorch's `padding=(k-1)//2`.
@@ -72,6 +73,7 @@ export function conv(
   stride: number,
   name: string | undefined,
   seed: number | undefined,
+  kernelInitializer: Initializer = torchKernelInitializer(seed),
 ): tf.SymbolicTensor {
   const pad = (kernelSize - 1) / 2;
   let input = x;
@@ -87,7 +89,7 @@ export function conv(
       strides: stride,
       padding: stride > 1 ? 'valid' : 'same',
       useBias: false,
-      kernelInitializer: torchKernelInitializer(seed),
+      kernelInitializer,
       name,
     })
     .apply(input) as tf.SymbolicTensor;

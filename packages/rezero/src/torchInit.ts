@@ -40,6 +40,24 @@ export function torchBiasInitializer(fanIn: number, seed?: number): Initializer 
   return tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed });
 }
 
+/**
+ * PyTorch's `nn.init.kaiming_normal_` with its defaults (fan-in, ReLU gain): N(0, 2 / fanIn), not
+ * truncated (tfjs's `heNormal` truncates at two standard deviations). The ReZero authors' CIFAR
+ * ResNets initialise every convolution and linear kernel with it.
+ *
+ * @param fanIn - the layer's inputs per output (in × kh × kw for a convolution), a positive integer.
+ * @param seed - as in {@link torchKernelInitializer}.
+ * @example
+ * ```ts
+ * tf.layers.conv2d({ filters: 16, kernelSize: 3, useBias: false, kernelInitializer: kaimingNormalInitializer(3 * 3 * 16) });
+ * ```
+ */
+export function kaimingNormalInitializer(fanIn: number, seed?: number): Initializer {
+  assertPositiveInt('kaimingNormalInitializer', 'fanIn', fanIn);
+  assertOptionalSeed('kaimingNormalInitializer', 'seed', seed);
+  return tf.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / fanIn), seed });
+}
+
 /** Options of {@link torchBatchNorm}. */
 export interface TorchBatchNormOptions {
   /** Layer name. Default: tfjs's automatic name. */
