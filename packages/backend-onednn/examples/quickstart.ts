@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { kernelStats, registerOneDnnBackend, unavailableReason } from '@aa/backend-onednn';
+// The import registers the 'onednn' backend (priority 2: tf.ready() would pick it over cpu).
+import { isAvailable, kernelStats, unavailableReason } from '@aa/backend-onednn';
 
 async function main(): Promise<void> {
-  // Register the 'onednn' backend (it is not selected yet); false when the native addon is missing.
-  if (registerOneDnnBackend()) {
+  if (isAvailable()) {
     await tf.setBackend('onednn');
   } else {
+    // tf.setBackend('onednn') would return false, with tfjs's warning saying why and how to fix it.
     console.log(`oneDNN unavailable (${unavailableReason()}), staying on the cpu backend`);
     await tf.setBackend('cpu');
   }
