@@ -4,6 +4,9 @@
 # register per copy, so a second copy would make saved models fail to load.
 # Installed with --ignore-scripts: tfjs-node's install script downloads libtensorflow (not reachable from
 # every machine) and @aa/backend-onednn's compiles its addon; neither is needed to check the tree.
+# A second project then installs @tensorflow/tfjs and the packed backend as a user would (install
+# script included, with npm's own node-gyp) and trains a small conv model on 'onednn' (skipped, with
+# a message, where oneDNN is not installed).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -60,9 +63,21 @@ require('@aa/cifar-data');
 // Installed without its install script here, so its addon is absent: it must load and say so, not throw.
 const onednn = require('@aa/backend-onednn');
 if (onednn.isAvailable() || !onednn.unavailableReason()) fail('@aa/backend-onednn without its addon must report itself unavailable with a reason');
+if (!/install script did not run/.test(onednn.unavailableReason()) || !/pnpm approve-builds/.test(onednn.unavailableFix() ?? '')) {
+  fail(`@aa/backend-onednn should say its install script did not run and how to allow it, says: ${onednn.unavailableReason()} / ${onednn.unavailableFix()}`);
+}
 const registered = tf.serialization.SerializationMap.getMap().classNameMap;
 for (const name of ['MaxBlurPool2D', 'BlurPool', 'ReZero', 'AdamW']) if (!registered[name]) fail(`${name} is not registered in the user's tfjs`);
 (async () => {
+  // The import registered 'onednn' as a stand-in: selecting it fails with tfjs's warning carrying the reason and the fix.
+  const warnings = [];
+  const warn = console.warn;
+  console.warn = (...args) => warnings.push(args.join(' '));
+  const selected = await tf.setBackend('onednn');
+  console.warn = warn;
+  if (selected !== false || !warnings.join('\n').includes("the 'onednn' backend is unavailable: native addon not built") || !warnings.join('\n').includes('To fix:')) {
+    fail(`tf.setBackend('onednn') without the addon must fail saying why and how to fix it; got ${selected}, warnings: ${warnings.join(' | ')}`);
+  }
   await tf.setBackend('cpu');
   // A model holding layers of two packages, trained one step with AdamW, saves and loads in the user's tfjs.
   const input = tf.input({ shape: [8, 8, 2] });
@@ -83,7 +98,59 @@ for (const name of ['MaxBlurPool2D', 'BlurPool', 'ReZero', 'AdamW']) if (!regist
     const esm = await import(lib);
     if (Object.keys(esm).length < 2) fail(`${lib}: ESM entry exports nothing`);
   }
-  console.log(`consumer check passed: one tfjs ${tf.version.tfjs} shared by tfjs-node and ${libs.join(', ')}; classes registered; a model saved and loaded (CJS + ESM entries)`);
+  console.log(`consumer check passed: one tfjs ${tf.version.tfjs} shared by tfjs-node and ${libs.join(', ')}; classes registered; a model saved and loaded (CJS + ESM entries); tf.setBackend('onednn') without its addon says why`);
 })().catch((e) => fail(e.stack || String(e)));
 JS
 node check.cjs 2>&1 | grep -v -i 'hi there\|====\|tfjs-node for more\|speed things\|^$'
+
+# ---- @aa/backend-onednn in a fresh project, as a user installs it: the addon builds, the import registers it.
+if ! { [ -f /usr/include/dnnl.hpp ] || [ -f /usr/include/oneapi/dnnl/dnnl.hpp ] || [ -n "${DNNL_INCLUDE_DIR:-}" ]; }; then
+  echo "onednn consumer check skipped: oneDNN is not installed (apt-get install libdnnl-dev)"
+  exit 0
+fi
+mkdir "$work/onednn" && cd "$work/onednn"
+npm init -y >/dev/null
+npm install --no-audit --no-fund --loglevel=error @tensorflow/tfjs@4.22.0 "$work"/aa-backend-onednn-*.tgz >/dev/null
+cat > train.mjs <<'JS'
+import * as fs from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import '@aa/backend-onednn';
+import { kernelStats, unavailableReason } from '@aa/backend-onednn';
+
+const fail = (msg) => { console.error('onednn consumer check FAILED: ' + msg); process.exit(1); };
+const status = JSON.parse(fs.readFileSync('node_modules/@aa/backend-onednn/build/status.json', 'utf8'));
+if (!status.ok) fail(`the install script did not build the addon: ${status.reason}`);
+// node-gyp came from npm, not from the package's dependencies.
+if (fs.existsSync('node_modules/node-gyp')) fail('node-gyp was installed as a dependency');
+if (!(await tf.setBackend('onednn'))) fail(`tf.setBackend('onednn') failed: ${unavailableReason()}`);
+// A small conv model learns which half of an 8x8 image is brighter.
+const n = 64;
+const labels = Array.from({ length: n }, (_, i) => i % 2);
+const pixels = new Float32Array(n * 64);
+let seed = 1;
+for (let i = 0; i < pixels.length; i++) {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  const [image, column] = [Math.floor(i / 64), i % 8];
+  pixels[i] = ((column < 4) === (labels[image] === 1) ? 0.5 : 0) + (seed / 2 ** 31) * 0.5;
+}
+const images = tf.tensor4d(pixels, [n, 8, 8, 1]);
+const targets = tf.oneHot(tf.tensor1d(labels, 'int32'), 2);
+const model = tf.sequential({
+  layers: [
+    tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
+    tf.layers.maxPooling2d({ poolSize: 2 }),
+    tf.layers.flatten(),
+    tf.layers.dense({ units: 2, activation: 'softmax' }),
+  ],
+});
+model.compile({ optimizer: tf.train.adam(0.05), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+const history = await model.fit(images, targets, { epochs: 15, batchSize: 16, verbose: 0 });
+const loss = history.history.loss;
+const conv = kernelStats().FusedConv2D ?? kernelStats().Conv2D;
+if (!loss.every(Number.isFinite) || !(loss[loss.length - 1] < loss[0])) fail(`the loss did not decrease: ${loss.join(', ')}`);
+if (!conv || conv.native === 0) fail(`the convolutions did not run natively: ${JSON.stringify(kernelStats())}`);
+console.log(`onednn consumer check passed: npm installed @tensorflow/tfjs and the packed backend (addon built against oneDNN ${status.onednn}), ` +
+  `import '@aa/backend-onednn' registered it, tf.setBackend('onednn') selected it, a conv model trained (loss ${loss[0].toFixed(3)} -> ${loss[loss.length - 1].toFixed(3)}, ` +
+  `${conv.native} native convolutions)`);
+JS
+node train.mjs
