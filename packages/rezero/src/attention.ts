@@ -28,11 +28,19 @@ const MASKED = -1e9;
 /**
  * Multi-head attention with PyTorch's `nn.MultiheadAttention` math, weights and initialisation, as a
  * leaf layer that owns its weights (tfjs-layers does not track weights of layers nested inside a
- * custom layer). Batch-first and channels-last: inputs are `[query, key, value]` or
- * `[query, key, value, mask]` with query `[B, T, E]`, key `[B, S, Ek]`, value `[B, S, Ev]` and an
- * optional float mask `[B, S]` (a key padding mask) or `[B, T, S]`, 1 where attention is allowed
- * and 0 where not (the opposite of PyTorch's boolean masks). The output is `[B, T, E]`:
- * `softmax(Q Kᵀ / √(E / numHeads) + masks) V` per head, heads concatenated, then the output projection.
+ * custom layer). Batch-first and channels-last. Inputs, with query `[B, T, E]`:
+ * - `[query]`: self-attention (key and value are the query);
+ * - `[query, keyValue]`: attention over `keyValue` `[B, S, Ek]` (key and value, as a decoder's memory);
+ * - `[query, key, value]`: key `[B, S, Ek]`, value `[B, S, Ev]`;
+ * - any of these followed by a key padding mask `[B, S]` (float, 1 = attend, 0 = padding: the
+ *   opposite of PyTorch's boolean `key_padding_mask`).
+ *
+ * (Pass a tensor once rather than as `[x, x, x]`: tfjs-layers' executor counts a tensor given twice
+ * to one layer as one use but releases it once per slot, so a model that also uses `x` elsewhere would
+ * find it disposed.)
+ *
+ * The output is `[B, T, E]`: `softmax(Q Kᵀ / √(E / numHeads) + masks) V` per head, heads concatenated,
+ * then the output projection.
  *
  * Weights: `query_kernel` `[E, E]`, `key_kernel` `[Ek, E]`, `value_kernel` `[Ev, E]`, `output_kernel`
  * `[E, E]` (PyTorch's `in_proj_weight` blocks and `out_proj.weight`, transposed) and, with `useBias`,
@@ -71,7 +79,7 @@ export class TorchMultiheadAttention extends tf.layers.Layer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const [query, key, value] = this.checkShapes(inputShape) as [tf.Shape, tf.Shape, tf.Shape];
+    const { query, key, value } = this.checkShapes(inputShape);
     const e = query[2] as number;
     const ek = key[2] as number;
     const ev = value[2] as number;
@@ -96,15 +104,18 @@ export class TorchMultiheadAttention extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    return this.checkShapes(inputShape)[0] as tf.Shape;
+    return this.checkShapes(inputShape).query;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean } = {}): tf.Tensor {
-    if (!Array.isArray(inputs) || this.kernels.length === 0) {
-      throw new Error('TorchMultiheadAttention: expects [query, key, value] or [query, key, value, mask] on a built layer.');
-    }
-    this.checkShapes(inputs.map((t) => t.shape));
-    const [query, key, value, mask] = inputs as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor | undefined];
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (this.kernels.length === 0) throw new Error('TorchMultiheadAttention: call() on a layer that was not built.');
+    const roles = this.checkShapes(list.map((t) => t.shape));
+    const pick = (i: number | undefined) => (i === undefined ? undefined : list[i]);
+    const query = list[0] as tf.Tensor3D;
+    const key = pick(roles.keyIndex) as tf.Tensor3D;
+    const value = pick(roles.valueIndex) as tf.Tensor3D;
+    const mask = pick(roles.maskIndex);
     const training = kwargs.training === true;
     return tf.tidy(() => {
       const [b, t, e] = query.shape;
@@ -127,7 +138,7 @@ export class TorchMultiheadAttention extends tf.layers.Layer {
         scores = tf.add(scores, tf.mul(tf.sub(1, allowed), MASKED));
       }
       if (mask !== undefined) {
-        const m = mask.rank === 2 ? tf.reshape(mask, [b, 1, 1, s]) : tf.reshape(mask, [b, 1, t, s]);
+        const m = tf.reshape(mask, [b, 1, 1, s]);
         scores = tf.add(scores, tf.mul(tf.sub(1, m), MASKED));
       }
       let weights = tf.softmax(scores);
@@ -157,24 +168,36 @@ export class TorchMultiheadAttention extends tf.layers.Layer {
     return new cls({ ...config, seed: config.seed ?? undefined });
   }
 
-  /** Checks `[query, key, value(, mask)]` shapes; returns them. */
-  private checkShapes(inputShape: tf.Shape | tf.Shape[]): tf.Shape[] {
+  /** Checks the input shapes and tells which input is which (see the class comment). */
+  private checkShapes(inputShape: tf.Shape | tf.Shape[]): {
+    query: tf.Shape;
+    key: tf.Shape;
+    value: tf.Shape;
+    keyIndex: number;
+    valueIndex: number;
+    maskIndex: number | undefined;
+  } {
     const fn = 'TorchMultiheadAttention';
-    const shapes = inputShape as tf.Shape[];
-    if (!Array.isArray(inputShape) || !shapes.every((x) => Array.isArray(x)) || (shapes.length !== 3 && shapes.length !== 4)) {
-      throw new Error(`${fn}: expects the inputs [query, key, value] or [query, key, value, mask], got input shape ${JSON.stringify(inputShape)}.`);
-    }
-    const [query, key, value, mask] = shapes as [tf.Shape, tf.Shape, tf.Shape, tf.Shape | undefined];
+    const nested = Array.isArray(inputShape) && inputShape.length > 0 && inputShape.every((x) => Array.isArray(x));
+    const shapes = (nested ? inputShape : [inputShape]) as tf.Shape[];
     const text = () => shapes.map((x) => `[${shapeText(x)}]`).join(', ');
-    const known = (x: number | null, y: number | null) => x === null || y === null || x === y;
+    const last = shapes[shapes.length - 1] as tf.Shape;
+    const maskIndex = shapes.length > 1 && last.length === 2 ? shapes.length - 1 : undefined;
+    const sequences = maskIndex === undefined ? shapes.length : shapes.length - 1;
+    if (!Array.isArray(inputShape) || sequences < 1 || sequences > 3) {
+      throw new Error(
+        `${fn}: expects [query], [query, keyValue] or [query, key, value], each optionally followed by a [B, S] mask, got input shape ${JSON.stringify(inputShape)}.`,
+      );
+    }
+    const keyIndex = sequences === 1 ? 0 : 1;
+    const valueIndex = sequences === 3 ? 2 : keyIndex;
+    const [query, key, value] = [shapes[0], shapes[keyIndex], shapes[valueIndex]] as [tf.Shape, tf.Shape, tf.Shape];
+    const known = (x: number | null | undefined, y: number | null | undefined) => x === null || y === null || x === y;
     const ok =
-      query.length === 3 &&
-      key.length === 3 &&
-      value.length === 3 &&
-      [query[2], key[2], value[2]].every((n) => typeof n === 'number') &&
-      known(query[0] as number | null, key[0] as number | null) &&
-      known(key[0] as number | null, value[0] as number | null) &&
-      known(key[1] as number | null, value[1] as number | null);
+      [query, key, value].every((x) => x.length === 3 && typeof x[2] === 'number') &&
+      known(query[0], key[0]) &&
+      known(key[0], value[0]) &&
+      known(key[1], value[1]);
     if (!ok) {
       throw new Error(
         `${fn}: query, key and value must be [B, T, E], [B, S, Ek] and [B, S, Ev] with known feature sizes (one batch, ` +
@@ -184,14 +207,10 @@ export class TorchMultiheadAttention extends tf.layers.Layer {
     if ((query[2] as number) % this.numHeads !== 0) {
       throw new Error(`${fn}: numHeads must divide the query's feature size, got numHeads ${this.numHeads} and E = ${query[2]}.`);
     }
-    if (mask !== undefined) {
-      const keyLength = key[1] as number | null;
-      const okMask =
-        (mask.length === 2 && known(mask[0] as number | null, query[0] as number | null) && known(mask[1] as number | null, keyLength)) ||
-        (mask.length === 3 && known(mask[1] as number | null, query[1] as number | null) && known(mask[2] as number | null, keyLength));
-      if (!okMask) throw new Error(`${fn}: the mask must be [B, S] (key padding) or [B, T, S], got ${text()}.`);
+    if (maskIndex !== undefined && !(known(last[0], query[0]) && known(last[1], key[1]))) {
+      throw new Error(`${fn}: the key padding mask must be [B, S] for keys of length S, got ${text()}.`);
     }
-    return shapes;
+    return { query, key, value, keyIndex, valueIndex, maskIndex };
   }
 }
 

@@ -12,6 +12,12 @@ export { ZeroPadShortcut, type ZeroPadShortcutArgs } from './zeroPadShortcut';
 export { TorchMultiheadAttention, type TorchMultiheadAttentionArgs } from './attention';
 export { rezeroEncoderLayer, type RezeroEncoderLayerOptions } from './rezeroEncoderLayer';
 export { rezeroDecoderLayer, type RezeroDecoderLayerOptions } from './rezeroDecoderLayer';
+export {
+  rezeroTransformerDecoder,
+  rezeroTransformerEncoder,
+  type RezeroTransformerDecoderOptions,
+  type RezeroTransformerEncoderOptions,
+} from './rezeroTransformerStacks';
 export { type RezeroTransformerOptions } from './transformerParts';
 export { kaimingNormalInitializer, torchBatchNorm, torchBiasInitializer, torchKernelInitializer, type Initializer, type TorchBatchNormOptions } from './torchInit';
 export { countTrainableParams, rezeroGates, type ReZeroGate } from './inspect';

@@ -24,7 +24,8 @@ export interface RezeroDecoderLayerOptions extends RezeroTransformerOptions {
   memoryKeyPaddingMask?: tf.SymbolicTensor;
 }
 
-const OPTION_KEYS = [...TRANSFORMER_OPTION_KEYS, 'causal', 'targetKeyPaddingMask', 'memoryKeyPaddingMask'];
+/** Every option of the layer. */
+export const DECODER_OPTION_KEYS = [...TRANSFORMER_OPTION_KEYS, 'causal', 'targetKeyPaddingMask', 'memoryKeyPaddingMask'];
 
 /**
  * A ReZero transformer decoder layer (majumderb/rezero's `RZTXDecoderLayer`) for the functional API:
@@ -45,7 +46,7 @@ const OPTION_KEYS = [...TRANSFORMER_OPTION_KEYS, 'causal', 'targetKeyPaddingMask
  */
 export function rezeroDecoderLayer(target: tf.SymbolicTensor, memory: tf.SymbolicTensor, options: RezeroDecoderLayerOptions): tf.SymbolicTensor {
   const fn = 'rezeroDecoderLayer';
-  assertOptions(fn, options, false, OPTION_KEYS);
+  assertOptions(fn, options, false, DECODER_OPTION_KEYS);
   const common = resolveTransformerOptions(fn, options);
   const { causal = true, targetKeyPaddingMask, memoryKeyPaddingMask } = options;
   assertBoolean(fn, 'causal', causal);

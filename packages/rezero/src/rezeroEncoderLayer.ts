@@ -19,7 +19,8 @@ export interface RezeroEncoderLayerOptions extends RezeroTransformerOptions {
   keyPaddingMask?: tf.SymbolicTensor;
 }
 
-const OPTION_KEYS = [...TRANSFORMER_OPTION_KEYS, 'causal', 'keyPaddingMask'];
+/** Every option of the layer. */
+export const ENCODER_OPTION_KEYS = [...TRANSFORMER_OPTION_KEYS, 'causal', 'keyPaddingMask'];
 
 /**
  * A ReZero transformer encoder layer (majumderb/rezero's `RZTXEncoderLayer`) for the functional API:
@@ -40,7 +41,7 @@ const OPTION_KEYS = [...TRANSFORMER_OPTION_KEYS, 'causal', 'keyPaddingMask'];
  */
 export function rezeroEncoderLayer(input: tf.SymbolicTensor, options: RezeroEncoderLayerOptions): tf.SymbolicTensor {
   const fn = 'rezeroEncoderLayer';
-  assertOptions(fn, options, false, OPTION_KEYS);
+  assertOptions(fn, options, false, ENCODER_OPTION_KEYS);
   const common = resolveTransformerOptions(fn, options);
   const { causal = false, keyPaddingMask } = options;
   assertBoolean(fn, 'causal', causal);

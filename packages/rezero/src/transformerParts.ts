@@ -98,7 +98,7 @@ export class TransformerBuilder {
     this.gate = new ReZero({ initialAlpha: options.initialAlpha, name: this.name('rezero') });
   }
 
-  /** Multi-head attention of `query` over `keys` (also the values), with an optional key padding mask. */
+  /** Multi-head attention of `query` over `keys` (also the values; the query itself for self-attention), with an optional key padding mask. */
   attention(suffix: string, query: tf.SymbolicTensor, keys: tf.SymbolicTensor, causal: boolean, mask?: tf.SymbolicTensor): tf.SymbolicTensor {
     const layer = new TorchMultiheadAttention({
       numHeads: this.options.numHeads,
@@ -107,7 +107,9 @@ export class TransformerBuilder {
       name: this.name(suffix),
       seed: this.nextSeed(),
     });
-    return layer.apply(mask === undefined ? [query, keys, keys] : [query, keys, keys, mask]) as tf.SymbolicTensor;
+    // Each tensor once: see TorchMultiheadAttention on tfjs-layers' executor and repeated inputs.
+    const sequences = keys === query ? [query] : [query, keys];
+    return layer.apply(mask === undefined ? sequences : [...sequences, mask]) as tf.SymbolicTensor;
   }
 
   /** PyTorch's `linear2(dropout(activation(linear1(x))))`. */

@@ -1,6 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { countTrainableParams, rezeroDecoderLayer, rezeroEncoderLayer, rezeroGates, TorchMultiheadAttention, ReZero } from '@aa/rezero';
+import {
+  countTrainableParams,
+  ReZero,
+  rezeroDecoderLayer,
+  rezeroEncoderLayer,
+  rezeroGates,
+  rezeroTransformerDecoder,
+  rezeroTransformerEncoder,
+  TorchMultiheadAttention,
+} from '@aa/rezero';
 
 import { expectClose, expectNoLeak, flat, loadFixture, setAlpha, setFixtureWeights, variableOf, type Nested } from './helpers';
 
@@ -216,30 +225,33 @@ describe('TorchMultiheadAttention', () => {
     expect(Math.max(...Array.from(cross.getWeights()[1]!.dataSync()).map(Math.abs))).toBeLessThanOrEqual(Math.sqrt(6 / 48));
   });
 
-  it('a [B, T, S] mask of the lower triangle is the causal mask, and masked keys get no weight', () => {
+  it('takes [query], [query, keyValue] and [query, key, value]; causal and padding masks hide exactly the masked keys', () => {
     const layer = new TorchMultiheadAttention({ numHeads: 2, seed: 4 });
-    const causalLayer = new TorchMultiheadAttention({ numHeads: 2, causal: true, seed: 4 });
+    const causal = new TorchMultiheadAttention({ numHeads: 2, causal: true, seed: 4 });
     const q = tf.randomNormal([2, 4, 6]) as tf.Tensor3D;
-    const lower = tf.tile(tf.expandDims(tf.linalg.bandPart(tf.ones([4, 4]), -1, 0), 0), [2, 1, 1]);
-    const a = layer.apply([q, q, q, lower]) as tf.Tensor;
-    const b = causalLayer.apply([q, q, q]) as tf.Tensor;
-    expectClose(a.dataSync(), b.dataSync(), 1e-6, 1e-6);
-    // Changing a masked key (the last one, padded) changes nothing.
+    const self = layer.apply(q) as tf.Tensor;
+    for (const inputs of [[q, q], [q, q, q]]) expectClose((layer.apply(inputs) as tf.Tensor).dataSync(), self.dataSync(), 0, 0);
+    // Causal: output i only sees keys j <= i, so changing the last position changes only the last output.
+    const changed = tf.concat([tf.slice(q, [0, 0, 0], [2, 3, 6]), tf.fill([2, 1, 6], 9)], 1);
+    const a = causal.apply(q) as tf.Tensor;
+    const b = causal.apply(changed) as tf.Tensor;
+    expectClose(tf.slice(b, [0, 0, 0], [2, 3, 6]).dataSync(), tf.slice(a, [0, 0, 0], [2, 3, 6]).dataSync(), 1e-6, 1e-6);
+    expect(Array.from(tf.slice(b, [0, 3, 0], [2, 1, 6]).dataSync())).not.toEqual(Array.from(tf.slice(a, [0, 3, 0], [2, 1, 6]).dataSync()));
+    // A padded key (the last one) may change freely without changing any output.
     const pad = tf.tensor2d([1, 1, 1, 0, 1, 1, 1, 0], [2, 4]);
-    const k2 = tf.concat([tf.slice(q, [0, 0, 0], [2, 3, 6]), tf.fill([2, 1, 6], 9)], 1);
-    const c = layer.apply([q, q, q, pad]) as tf.Tensor;
-    const d = layer.apply([q, k2, k2, pad]) as tf.Tensor;
+    const c = layer.apply([q, q, pad]) as tf.Tensor;
+    const d = layer.apply([q, changed, pad]) as tf.Tensor;
     expectClose(d.dataSync(), c.dataSync(), 1e-6, 1e-6);
-    tf.dispose([q, lower, a, b, pad, k2, c, d]);
+    tf.dispose([q, self, changed, a, b, pad, c, d]);
   });
 
   it('leaves no tensor behind and rejects bad arguments by name', async () => {
     const layer = new TorchMultiheadAttention({ numHeads: 2 });
     const q = tf.randomNormal([1, 3, 4]);
-    layer.apply([q, q, q]);
+    layer.apply(q);
     await expectNoLeak(() => {
-      (layer.apply([q, q, q]) as tf.Tensor).dispose();
-      tf.grad((x: tf.Tensor) => tf.sum(layer.apply([x, x, x]) as tf.Tensor))(q).dispose();
+      (layer.apply(q) as tf.Tensor).dispose();
+      tf.grad((x: tf.Tensor) => tf.sum(layer.apply(x) as tf.Tensor))(q).dispose();
     });
     q.dispose();
     expect(() => new TorchMultiheadAttention({ numHeads: 0 })).toThrow(/TorchMultiheadAttention: numHeads must be a positive integer/);
@@ -251,8 +263,53 @@ describe('TorchMultiheadAttention', () => {
       /TorchMultiheadAttention: query, key and value must be \[B, T, E\], \[B, S, Ek\] and \[B, S, Ev\]/,
     );
     expect(() => new TorchMultiheadAttention({ numHeads: 1 }).computeOutputShape([[null, 2, 4], [null, 3, 4], [null, 3, 4], [null, 4]])).toThrow(
-      /TorchMultiheadAttention: the mask must be \[B, S\] \(key padding\) or \[B, T, S\]/,
+      /TorchMultiheadAttention: the key padding mask must be \[B, S\] for keys of length S, got \[null, 2, 4\], \[null, 3, 4\], \[null, 3, 4\], \[null, 4\]\./,
+    );
+    expect(() => new TorchMultiheadAttention({ numHeads: 1 }).computeOutputShape([[null, 2, 4], [null, 3, 4], [null, 3, 4], [null, 3, 4]])).toThrow(
+      /TorchMultiheadAttention: expects \[query\], \[query, keyValue\] or \[query, key, value\], each optionally followed by a \[B, S\] mask/,
     );
     expect(flat([[1]])).toEqual([1]);
+  });
+});
+
+describe('rezeroTransformerEncoder / rezeroTransformerDecoder (stacks, no final LayerNorm)', () => {
+  it('chain numLayers layers, each with its own gate and weights, and equal the layers applied one by one', () => {
+    const src = tf.input({ shape: [5, 8] });
+    const tgt = tf.input({ shape: [3, 8] });
+    const options = { numHeads: 2, dimFeedforward: 12, dropout: 0, initialAlpha: 0.3, seed: 9 };
+    const memory = rezeroTransformerEncoder(src, { numLayers: 3, ...options });
+    const out = rezeroTransformerDecoder(tgt, memory, { numLayers: 2, ...options, name: 'dec' });
+    const model = tf.model({ inputs: [src, tgt], outputs: out });
+    expect(rezeroGates(model).map((g) => g.layer)).toEqual(['encoder_layer0_rezero', 'encoder_layer1_rezero', 'encoder_layer2_rezero', 'dec_layer0_rezero', 'dec_layer1_rezero']);
+    // The same graph by hand, with the stacked model's weights copied over layer by layer.
+    let h = src;
+    for (let i = 0; i < 3; i++) h = rezeroEncoderLayer(h, { ...options, seed: undefined, name: `e${i}` });
+    let y = tgt;
+    for (let i = 0; i < 2; i++) y = rezeroDecoderLayer(y, h, { ...options, seed: undefined, name: `d${i}` });
+    const manual = tf.model({ inputs: [src, tgt], outputs: y });
+    for (const layer of model.layers) {
+      const m = /^(encoder|dec)_layer(\d)_(.*)$/.exec(layer.name);
+      if (m) manual.getLayer(`${m[1] === 'encoder' ? 'e' : 'd'}${m[2]}_${m[3]}`).setWeights(layer.getWeights());
+    }
+    const xs = [tf.randomNormal([2, 5, 8]), tf.randomNormal([2, 3, 8])];
+    const a = model.predict(xs) as tf.Tensor;
+    const b = manual.predict(xs) as tf.Tensor;
+    expectClose(b.dataSync(), a.dataSync(), 1e-6, 1e-6);
+    // Seeded layers get distinct weights.
+    expect(Array.from(model.getLayer('encoder_layer0_linear1').getWeights()[0]!.dataSync())).not.toEqual(
+      Array.from(model.getLayer('encoder_layer1_linear1').getWeights()[0]!.dataSync()),
+    );
+    tf.dispose([...xs, a, b]);
+    model.dispose();
+    manual.dispose();
+  });
+
+  it('reject a bad layer count or option by name', () => {
+    const x = tf.input({ shape: [5, 8] });
+    expect(() => rezeroTransformerEncoder(x, { numLayers: 0, numHeads: 2 })).toThrow(/rezeroTransformerEncoder: numLayers must be a positive integer/);
+    expect(() => rezeroTransformerEncoder(x, { numLayers: 2, numHeads: 2, layers: 2 } as never)).toThrow(
+      /rezeroTransformerEncoder: option names must be one of 'numLayers', 'numHeads', .*, got 'layers'\./,
+    );
+    expect(() => rezeroTransformerDecoder(x, x, { numLayers: 1 } as never)).toThrow(/rezeroDecoderLayer: numHeads must be a positive integer/);
   });
 });
