@@ -42,7 +42,7 @@ export function mixWith(xs: tf.Tensor, draw: MixDraw): tf.Tensor {
   const boxes = draw.box.some((bx) => bx);
   if (!boxes && share.every((s) => s === 0)) return xs.clone();
   return tf.tidy(() => {
-    const partner = tf.gather(xs, tf.tensor1d(Array.from(draw.permutation), 'int32'), 0);
+    const partner = tf.gather(xs, tf.tensor1d(draw.permutation, 'int32'), 0);
     let out = xs;
     if (share.some((s) => s !== 0)) {
       const weight = n === 1 ? tf.scalar(share[0] as number) : tf.tensor(share, [b as number, ...xs.shape.slice(1).map(() => 1)]);
@@ -63,7 +63,7 @@ export function mixWith(xs: tf.Tensor, draw: MixDraw): tf.Tensor {
 
 /** {@link mixTargets} for checked arguments. */
 export function targetsWith(ys: tf.Tensor, draw: MixDraw): MixupTargets {
-  const yj = tf.tidy(() => tf.gather(ys, tf.tensor1d(Array.from(draw.permutation), 'int32'), 0));
+  const yj = tf.tidy(() => tf.gather(ys, tf.tensor1d(draw.permutation, 'int32'), 0));
   return { yi: ys.clone(), yj, lambda: draw.mode === 'batch' ? (draw.lambda[0] as number) : tf.tensor1d(draw.lambda, 'float32') };
 }
 

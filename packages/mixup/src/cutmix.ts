@@ -1,10 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
-import { mixWithPolicy } from './mixBatch';
-import { resolvePolicy } from './policy';
-import { defaultRng } from './rng';
+import { mixOne } from './mixBatch';
 import type { Rng } from './rng';
 import type { MixedBatch, MixupMode } from './types';
-import { assertKnownOptions } from './validate';
 
 /** Options of {@link cutmixBatch}. */
 export interface CutmixOptions {
@@ -33,8 +30,5 @@ export interface CutmixOptions {
  * @returns mixed images `[B, H, W, C]` and MixUp targets (lambda a number in 'batch' mode, a `[B]` tensor otherwise)
  */
 export function cutmixBatch(xs: tf.Tensor, ys: tf.Tensor, options: CutmixOptions = {}): MixedBatch {
-  const fn = 'cutmixBatch';
-  assertKnownOptions(fn, options, ['alpha', 'cutmixMinMax', 'correctLam', 'mode', 'prob', 'rng']);
-  const { rng = defaultRng(), ...rest } = options;
-  return mixWithPolicy(fn, xs, ys, resolvePolicy(fn, { ...rest, method: 'cutmix' }), rng);
+  return mixOne('cutmixBatch', 'cutmix', xs, ys, options, ['cutmixMinMax', 'correctLam']);
 }

@@ -1,6 +1,6 @@
 /**
  * @aa/mixup — MixUp, CutMix and Manifold MixUp for TensorFlow.js (section 14.3 of *Inside Deep Learning*): the mixing
- * (with everything timm's `Mixup` offers), the seedable random draws it needs,
+ * (with everything timm's `Mixup` offers, and Keras 3's `MixUp`/`CutMix` layers), the seedable random draws it needs,
  * and every loss and score that understands MixUp targets.
  */
 export type { Batch, BatchSource, Loss, MixedBatch, MixMethod, MixupMode, MixupTargets, Score, Targets } from './types';
@@ -29,6 +29,12 @@ export { mixupCollator, withMixup } from './collator';
 export type { BatchTransform, MixupCollator, MixupCollatorOptions, MixupSourceControls, MixupSourceState, WithMixupOptions } from './collator';
 export { mixupDataset } from './dataset';
 export type { MixupDatasetOptions, XsYs } from './dataset';
+export { MixingLayer } from './mixingLayer';
+export type { LayerArgs, MixingLayerArgs } from './mixingLayer';
+export { MixUp } from './mixUpLayer';
+export type { MixUpArgs } from './mixUpLayer';
+export { CutMix } from './cutMixLayer';
+export type { CutMixArgs } from './cutMixLayer';
 export { manifoldMixupForward, runSegments } from './manifold';
 export type { ManifoldMixupOptions, ManifoldMixupResult, Segment } from './manifold';
 export { isMixupTargets } from './validate';

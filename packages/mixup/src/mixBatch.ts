@@ -30,6 +30,13 @@ export function mixBatch(xs: tf.Tensor, ys: tf.Tensor, options: MixBatchOptions 
   return mixWithPolicy(fn, xs, ys, resolvePolicy(fn, options), options.rng ?? defaultRng());
 }
 
+/** A single-method batch function's body: its own option names, then {@link mixBatch} with `method` fixed. */
+export function mixOne(fn: string, method: 'mixup' | 'cutmix', xs: tf.Tensor, ys: tf.Tensor, options: MixBatchOptions, keys: readonly string[]): MixedBatch {
+  assertKnownOptions(fn, options, [...keys, 'alpha', 'mode', 'prob', 'rng']);
+  const { rng = defaultRng(), ...rest } = options;
+  return mixWithPolicy(fn, xs, ys, resolvePolicy(fn, { ...rest, method }), rng);
+}
+
 /** {@link mixBatch} for a checked policy; `xsName`/`ysName` name the tensors in errors. */
 export function mixWithPolicy(fn: string, xs: tf.Tensor, ys: tf.Tensor, p: MixPolicy, rng: Rng, xsName = 'xs', ysName = 'ys'): MixedBatch {
   const cut = usesCutmix(p);

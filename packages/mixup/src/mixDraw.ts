@@ -66,20 +66,22 @@ export function drawWithPolicy(fn: string, p: MixPolicy, b: number, height: numb
     isCut.push(c);
     mixed ||= on;
   }
-  let permutation: Int32Array = Int32Array.from({ length: b }, (_, i) => i);
   const n = p.mode === 'batch' ? 1 : b;
-  // Nothing to mix: no partners drawn.
-  if (!mixed) return { mode: p.mode, permutation, lambda: new Array<number>(n).fill(1), box: new Array<null>(n).fill(null) };
-  // 'pair': consecutive entries of a random permutation are partners; an odd batch's last entry keeps itself.
-  const order = p.mode === 'pair' ? randomPermutation(b, rng) : undefined;
-  if (order) {
+  // Which unit each returned entry follows; in 'pair' mode −1 until paired (an odd batch leaves one out).
+  const unit = Array.from({ length: n }, (_, i) => (p.mode === 'pair' ? -1 : i));
+  let permutation: Int32Array = Int32Array.from({ length: b }, (_, i) => i);
+  // Partners are drawn only when something mixes.
+  if (mixed && p.mode === 'pair') {
+    // Consecutive entries of a random permutation are partners.
+    const order = randomPermutation(b, rng);
     for (let u = 0; u < units; u++) {
       const i = order[2 * u] as number;
       const j = order[2 * u + 1] as number;
       permutation[i] = j;
       permutation[j] = i;
+      unit[i] = unit[j] = u;
     }
-  } else {
+  } else if (mixed) {
     permutation = randomPermutation(b, rng);
   }
   const box = isCut.map((c, u): CutmixBox | null => {
@@ -89,13 +91,5 @@ export function drawWithPolicy(fn: string, p: MixPolicy, b: number, height: numb
     if (mm || p.correctLam) lambda[u] = boxLambda(bx, height, width);
     return bx;
   });
-  if (!order) return { mode: p.mode, permutation, lambda, box };
-  // Both members of a pair share its λ and box.
-  const draw: MixDraw = { mode: 'pair', permutation, lambda: new Array<number>(n).fill(1), box: new Array<CutmixBox | null>(n).fill(null) };
-  for (let k = 0; k < 2 * units; k++) {
-    const i = order[k] as number;
-    draw.lambda[i] = lambda[k >> 1] as number;
-    draw.box[i] = box[k >> 1] as CutmixBox | null;
-  }
-  return draw;
+  return { mode: p.mode, permutation, lambda: unit.map((u) => lambda[u] ?? 1), box: unit.map((u) => box[u] ?? null) };
 }

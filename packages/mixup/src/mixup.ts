@@ -1,11 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import { mixWith } from './applyMix';
-import { mixWithPolicy } from './mixBatch';
-import { resolvePolicy } from './policy';
-import { defaultRng } from './rng';
+import { mixOne } from './mixBatch';
 import type { Rng } from './rng';
 import type { MixedBatch, MixupMode } from './types';
-import { assertInputs, assertKnownOptions, assertLambda, assertPermutation } from './validate';
+import { assertInputs, assertLambda, assertPermutation } from './validate';
 
 /** Options of {@link mixupBatch}. */
 export interface MixupOptions {
@@ -50,8 +48,5 @@ export function mixInputs(x: tf.Tensor, permutation: ArrayLike<number>, lambda: 
  * @returns mixed inputs `[B, ...]` and MixUp targets (lambda a number in 'batch' mode, a `[B]` tensor otherwise)
  */
 export function mixupBatch(xs: tf.Tensor, ys: tf.Tensor, options: MixupOptions = {}): MixedBatch {
-  const fn = 'mixupBatch';
-  assertKnownOptions(fn, options, ['alpha', 'mode', 'prob', 'rng']);
-  const { rng = defaultRng(), ...rest } = options;
-  return mixWithPolicy(fn, xs, ys, resolvePolicy(fn, { ...rest, method: 'mixup' }), rng);
+  return mixOne('mixupBatch', 'mixup', xs, ys, options, []);
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { targetRows, weighSides } from './targets';
+import { assertTargetsFor, targetRows, weighSides } from './targets';
 import type { Targets } from './types';
-import { assertClassIndices, assertLabels, assertMixupTargets, assertPositiveInt, assertTargets, assertUnitInterval, fail, isMixupTargets } from './validate';
+import { assertLabels, assertPositiveInt, assertTargets, assertUnitInterval, fail, isMixupTargets } from './validate';
 
 /** Options of {@link mixupSoftTargets}. */
 export interface SoftTargetOptions {
@@ -24,21 +24,17 @@ export function mixupSoftTargets(targets: Targets, { numClasses, labelSmoothing 
   assertTargets(fn, 'targets', targets);
   assertUnitInterval(fn, 'labelSmoothing', labelSmoothing);
   if (numClasses !== undefined) assertPositiveInt(fn, 'numClasses', numClasses);
-  const sides: [string, tf.Tensor][] = isMixupTargets(targets) ? [['targets.yi', targets.yi], ['targets.yj', targets.yj]] : [['targets', targets]];
-  for (const [name, y] of sides) assertLabels(fn, name, y);
-  if (isMixupTargets(targets)) assertMixupTargets(fn, 'targets', targets);
-  const first = (sides[0] as [string, tf.Tensor])[1];
-  let k = numClasses;
-  if (first.rank === 2) {
-    if (k !== undefined && first.shape[1] !== k) {
-      fail(fn, 'numClasses', k, `${first.shape[1]}, the columns of ${(sides[0] as [string, tf.Tensor])[0]}`);
-    }
-    k = first.shape[1] as number;
-  } else if (k === undefined) {
-    fail(fn, 'numClasses', k, `given for int32 labels ${(sides[0] as [string, tf.Tensor])[0]} [B]`);
+  const mixed = isMixupTargets(targets);
+  const name = mixed ? 'targets.yi' : 'targets';
+  const first = mixed ? targets.yi : targets;
+  assertLabels(fn, name, first);
+  // K from the soft targets' columns, else from numClasses; assertTargetsFor then checks both sides against it.
+  const k = first.rank === 2 ? (first.shape[1] as number) : numClasses;
+  if (k === undefined || (numClasses !== undefined && k !== numClasses)) {
+    fail(fn, 'numClasses', numClasses, k === undefined ? `given for int32 labels ${name} [B]` : `${k}, the columns of ${name}`);
   }
   const classes = k;
-  for (const [name, y] of sides) assertClassIndices(fn, name, y, classes);
+  assertTargetsFor(fn, 'targets', targets, first.shape[0] as number, classes, 'numClasses');
   // A fresh tensor even for unsmoothed soft targets, so the caller may dispose input and output independently.
   return tf.tidy(() => weighSides(targets, (y) => targetRows(y, classes, labelSmoothing).clone()));
 }

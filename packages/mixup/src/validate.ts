@@ -9,7 +9,6 @@ import type { MixupTargets } from './types';
 /** Readable description of any value for an error message. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
-  if (value === undefined) return 'undefined';
   if (typeof value === 'function') return 'a function';
   if (value instanceof tf.Tensor) return `${value.dtype === 'int32' ? 'an' : 'a'} ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
   if (typeof value === 'number') return String(value);
@@ -34,9 +33,9 @@ export function assertAlpha(fn: string, alpha: unknown, name = 'alpha'): asserts
   }
 }
 
-/** Throws unless `value` is a probability, a number in [0, 1]. */
-export function assertProbability(fn: string, name: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) fail(fn, name, value, 'a number in [0, 1]');
+/** Throws unless `value` is a number in [0, 1] (a probability), or in [0, 1) when `open`. */
+export function assertProbability(fn: string, name: string, value: unknown, open = false): asserts value is number {
+  if (typeof value !== 'number' || !(value >= 0 && (open ? value < 1 : value <= 1))) fail(fn, name, value, `a number in [0, 1${open ? ')' : ']'}`);
 }
 
 /** Throws unless `value` is a boolean. */
@@ -70,7 +69,7 @@ export function assertPositiveInt(fn: string, name: string, value: unknown): ass
 
 /** Throws unless `value` is a number in [0, 1). */
 export function assertUnitInterval(fn: string, name: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1) fail(fn, name, value, 'a number in [0, 1)');
+  assertProbability(fn, name, value, true);
 }
 
 /** Throws unless `seed` is an integer in [0, 2^32 - 1]. */
