@@ -1,10 +1,12 @@
 /**
- * Buffer recycling must never change values user code holds, and training must not grow memory:
- * tf.memory() and the resident set stay flat over 200 steps.
+ * Buffer recycling must never change values user code holds, training must not grow memory
+ * (tf.memory() and the resident set stay flat over 200 steps), and memory goes back to the system
+ * when buffers are not reused.
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { bufferPoolBytes, releaseBufferPool } from '../src/index';
+import { bufferPoolBytes, registerOneDnnBackend, releaseBufferPool } from '../src/index';
+import { DEFAULT_POOL_BYTES, DEFAULT_POOL_IDLE_MS, DEFAULT_POOL_MAX_BUFFER_BYTES, poolStats } from '../src/pool';
 import { describeNative, rand, seeded } from './helpers';
 
 describeNative('buffer recycling is invisible to user code', () => {
@@ -121,5 +123,66 @@ describeNative('memory over 200 training steps', () => {
     model.dispose();
     tf.dispose([xs, ys]);
     await tf.setBackend('cpu');
+  });
+});
+
+describeNative('the buffer pool gives memory back without a manual call', () => {
+  const defaults = { poolBytes: DEFAULT_POOL_BYTES, poolMaxBufferBytes: DEFAULT_POOL_MAX_BUFFER_BYTES, poolIdleMs: DEFAULT_POOL_IDLE_MS };
+  beforeAll(async () => {
+    await tf.setBackend('onednn');
+    releaseBufferPool();
+  });
+  afterAll(async () => {
+    registerOneDnnBackend(defaults);
+    releaseBufferPool();
+    await tf.setBackend('cpu');
+  });
+
+  /** A native output (Tile) of `mib` MiB, disposed at once; returns the resident set just before and just after. */
+  const disposeNative = (mib: number): { alive: number; after: number } => {
+    const t = tf.tidy(() => tf.tile(tf.ones([1, 2 ** 18]), [mib, 1]));
+    const alive = process.memoryUsage().rss;
+    t.dispose();
+    return { alive, after: process.memoryUsage().rss };
+  };
+
+  test('a buffer above poolMaxBufferBytes is not kept, and its pages are returned at once', () => {
+    registerOneDnnBackend({ poolMaxBufferBytes: 8 * 2 ** 20 });
+    const decommitted = poolStats.decommittedBytes;
+    const { alive, after } = disposeNative(32);
+    expect(bufferPoolBytes()).toBe(0);
+    expect(poolStats.decommittedBytes - decommitted).toBeGreaterThanOrEqual(32 * 2 ** 20 - 8192);
+    // The resident set fell by (nearly) the whole buffer before any garbage collection could run.
+    expect(alive - after).toBeGreaterThan(28 * 2 ** 20);
+  });
+
+  test('a kept buffer unused for poolIdleMs is dropped and its pages returned', async () => {
+    registerOneDnnBackend({ poolMaxBufferBytes: DEFAULT_POOL_MAX_BUFFER_BYTES, poolIdleMs: 50 });
+    disposeNative(4);
+    expect(bufferPoolBytes()).toBe(4 * 2 ** 20);
+    const decommitted = poolStats.decommittedBytes;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(bufferPoolBytes()).toBe(0);
+    expect(poolStats.decommittedBytes - decommitted).toBeGreaterThanOrEqual(4 * 2 ** 20 - 8192);
+  });
+
+  test('while buffers are reused within the idle time they stay', async () => {
+    registerOneDnnBackend({ poolIdleMs: 400 });
+    for (let i = 0; i < 6; i++) {
+      disposeNative(2);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(bufferPoolBytes()).toBe(2 * 2 ** 20);
+    expect(releaseBufferPool()).toBe(2 * 2 ** 20);
+  });
+
+  test('the pool never holds more than poolBytes', () => {
+    registerOneDnnBackend({ poolBytes: 3 * 2 ** 20, poolIdleMs: DEFAULT_POOL_IDLE_MS });
+    const a = tf.tidy(() => tf.tile(tf.ones([1, 2 ** 18]), [2, 1]));
+    const b = tf.tidy(() => tf.tile(tf.ones([1, 2 ** 18]), [2, 1]));
+    tf.dispose([a, b]);
+    expect(bufferPoolBytes()).toBe(2 * 2 ** 20);
+    registerOneDnnBackend({ poolBytes: 0 });
+    expect(bufferPoolBytes()).toBe(0);
   });
 });
