@@ -52,3 +52,36 @@ describe('examples/quickstart.ts (the README example)', () => {
     expect(readme).toContain(code.trim());
   });
 });
+
+describe('the ReZero transformer and CIFAR ResNet examples', () => {
+  const run = (file: string) =>
+    execFileSync(process.execPath, [require.resolve('tsx/cli'), file], { cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const readme = () => fs.readFileSync(path.join(packageDir, 'README.md'), 'utf8');
+
+  it('examples/transformer.ts is quoted in README.md, learns the reversal and moves both gates off zero', () => {
+    expect(readme()).toContain(fs.readFileSync(path.join(packageDir, 'examples', 'transformer.ts'), 'utf8').trim());
+    const stdout = run('examples/transformer.ts');
+    expect(stdout).toContain('encoder: 4458 trainable parameters');
+    const [, first, last] = /loss: epoch 1 (\d+\.\d+), epoch 40 (\d+\.\d+)/.exec(stdout) ?? [];
+    expect(Number(last)).toBeLessThan(Number(first) / 5);
+    const gates = [...stdout.matchAll(/^(encoder_layer\d_rezero): alpha = (-?\d+\.\d+)$/gm)];
+    expect(gates.map((m) => m[1])).toEqual(['encoder_layer0_rezero', 'encoder_layer1_rezero']);
+    for (const m of gates) expect(Math.abs(Number(m[2]))).toBeGreaterThan(0.01);
+    expect(stdout).toContain('decoder layer: target [null, 5, 16] + memory [null, 8, 16] -> [null, 5, 16]');
+  });
+
+  it('examples/cifarResnet.ts is quoted in README.md and prints the notebook counts', () => {
+    expect(readme()).toContain(fs.readFileSync(path.join(packageDir, 'examples', 'cifarResnet.ts'), 'utf8').trim());
+    const stdout = run('examples/cifarResnet.ts');
+    for (const line of [
+      'rezero_resnet20: 269731 trainable parameters',
+      'resnet20: 269722 trainable parameters',
+      'rezero_resnet56: 853045 trainable parameters',
+      'resnet56: 853018 trainable parameters',
+      '9 gates, all zero: true',
+      'logits: [2, 10]',
+    ]) {
+      expect(stdout).toContain(line);
+    }
+  });
+});
