@@ -94,19 +94,29 @@ export type BatchTransform = ((batch: Batch) => Batch) & { getState?(): number[]
  *
  * @param source an `Iterable<Batch>` or `AsyncIterable<Batch>` of `{xs, ys}` with int32 labels
  * @param collate collator options (with `offAfterEpoch`), or any batch transform (e.g. a {@link mixupCollator} you keep)
+ * @param sourceOptions `{offAfterEpoch}` when `collate` is a transform
  */
 export function withMixup(
   source: Iterable<Batch> & { readonly length?: number },
   collate?: WithMixupOptions | BatchTransform,
+  sourceOptions?: { offAfterEpoch?: number },
 ): Iterable<Batch> & MixupSourceControls;
 export function withMixup(
   source: AsyncIterable<Batch> & { readonly length?: number },
   collate?: WithMixupOptions | BatchTransform,
+  sourceOptions?: { offAfterEpoch?: number },
 ): AsyncIterable<Batch> & MixupSourceControls;
-export function withMixup(source: BatchSource, collate: WithMixupOptions | BatchTransform = {}): (Iterable<Batch> | AsyncIterable<Batch>) & MixupSourceControls {
+export function withMixup(
+  source: BatchSource,
+  collate: WithMixupOptions | BatchTransform = {},
+  sourceOptions?: { offAfterEpoch?: number },
+): (Iterable<Batch> | AsyncIterable<Batch>) & MixupSourceControls {
   const fn = 'withMixup';
-  const transform: BatchTransform = typeof collate === 'function' ? collate : makeCollator(fn, collate, [...COLLATOR_KEYS, 'offAfterEpoch']);
-  const { offAfterEpoch } = typeof collate === 'function' ? {} : collate;
+  const given = typeof collate === 'function';
+  if (!given && sourceOptions) fail(fn, 'sourceOptions', sourceOptions, 'undefined when collate is options (put offAfterEpoch there)');
+  assertKnownOptions(fn, sourceOptions, ['offAfterEpoch']);
+  const transform: BatchTransform = given ? collate : makeCollator(fn, collate, [...COLLATOR_KEYS, 'offAfterEpoch']);
+  const { offAfterEpoch } = (given ? sourceOptions : collate) ?? {};
   if (offAfterEpoch !== undefined) assertPositiveInt(fn, 'offAfterEpoch', offAfterEpoch);
   let epochs = 0;
   // Counted when an epoch's first batch is asked for; true while mixing is still on.
