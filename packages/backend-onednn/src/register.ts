@@ -63,8 +63,12 @@ export interface OneDnnBackendOptions {
 
 const OPTION_NAMES = ['priority', 'threads', 'exclude', 'poolBytes', 'poolMaxBufferBytes', 'poolIdleMs', 'fuseGradients'] as const;
 
-/** Whether this copy of the package registered the working backend (a stand-in does not count). */
-let registered = false;
+/**
+ * 'new' until the first call with the addon available; then 'own' when this copy registered the
+ * backend, or 'foreign' when another copy of the package (its CommonJS and ES module builds both
+ * loaded) had: that copy's kernels, pool and gradient dispatchers serve the backend.
+ */
+let registration: 'new' | 'own' | 'foreign' = 'new';
 
 function validate(options: unknown): asserts options is OneDnnBackendOptions {
   const fn = 'registerOneDnnBackend';
@@ -145,26 +149,30 @@ export function registerOneDnnBackend(options: OneDnnBackendOptions = {}): boole
     return false;
   }
   if (threads !== undefined) nativeAddon().setThreads(threads);
+  if (registration === 'new' && !isMissing(findBackendFactory(ONEDNN_BACKEND_NAME))) registration = 'foreign';
+  if (registration === 'foreign') return updatePriority(priority);
+  const first = registration === 'new';
   if (exclude !== undefined) excluded = new Set(exclude);
   setPoolPolicy({
-    ...(poolBytes !== undefined || !registered ? { capBytes: poolBytes ?? DEFAULT_POOL_BYTES } : {}),
-    ...(poolMaxBufferBytes !== undefined || !registered ? { maxBufferBytes: poolMaxBufferBytes ?? DEFAULT_POOL_MAX_BUFFER_BYTES } : {}),
-    ...(poolIdleMs !== undefined || !registered ? { idleMs: poolIdleMs ?? DEFAULT_POOL_IDLE_MS } : {}),
+    ...(poolBytes !== undefined || first ? { capBytes: poolBytes ?? DEFAULT_POOL_BYTES } : {}),
+    ...(poolMaxBufferBytes !== undefined || first ? { maxBufferBytes: poolMaxBufferBytes ?? DEFAULT_POOL_MAX_BUFFER_BYTES } : {}),
+    ...(poolIdleMs !== undefined || first ? { idleMs: poolIdleMs ?? DEFAULT_POOL_IDLE_MS } : {}),
   });
-  if (fuseGradients !== undefined || !registered) {
+  if (fuseGradients !== undefined || first) {
     setFusedGradients(fuseGradients ?? true);
     if (fuseGradients !== false) installFusedGradients(ONEDNN_BACKEND_NAME);
   }
-  if (!registered) {
-    registered = true;
-    // Another copy of the package (its CommonJS and ES module builds both loaded) may have registered it.
-    if (isMissing(findBackendFactory(ONEDNN_BACKEND_NAME))) {
-      registerKernels();
-      registerBackend(ONEDNN_BACKEND_NAME, () => new OneDnnBackend(), priority ?? DEFAULT_PRIORITY);
-      return true;
-    }
+  if (first) {
+    registration = 'own';
+    registerKernels();
+    registerBackend(ONEDNN_BACKEND_NAME, () => new OneDnnBackend(), priority ?? DEFAULT_PRIORITY);
+    return true;
   }
-  // tfjs has no call to change a registered priority; its registry entry holds it (read by tf.ready()).
+  return updatePriority(priority);
+}
+
+/** tfjs has no call to change a registered priority; its registry entry holds it (read by tf.ready()). */
+function updatePriority(priority: number | undefined): true {
   const entry = engine().registryFactory[ONEDNN_BACKEND_NAME];
   if (priority !== undefined && entry !== undefined) entry.priority = priority;
   return true;
