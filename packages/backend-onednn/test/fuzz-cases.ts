@@ -327,6 +327,8 @@ function tile(g: Gen): KernelCase {
   const shape = g.shape(g.int(1, 4), g.chance(0.05) ? 0 : 1, 3);
   const reps = shape.map(() => g.int(g.chance(0.05) ? -1 : 0, 3));
   if (g.chance(0.05)) reps.push(2);
+  // A huge output (over 2^32 elements: the cpu kernel's allocation fails at once).
+  if (g.chance(0.03)) reps[0] = 2 ** 33;
   return { kernel: 'Tile', inputs: { x: g.floatish(shape) }, attrs: { reps } };
 }
 
@@ -335,6 +337,7 @@ function pad(g: Gen): KernelCase {
   const mirror = g.chance(0.5);
   const paddings = shape.map((d) => [g.int(g.chance(0.05) ? -1 : 0, mirror ? d + 1 : 3), g.int(0, mirror ? d : 3)]);
   if (g.chance(0.05)) paddings.pop();
+  if (g.chance(0.03) && paddings[0] !== undefined) paddings[0][1] = 2 ** 33;
   const x = g.floatish(shape);
   if (mirror) return { kernel: 'MirrorPad', inputs: { x }, attrs: { paddings, mode: g.pick(['reflect', 'symmetric']) } };
   return { kernel: 'PadV2', inputs: { x }, attrs: { paddings, constantValue: g.pick([0, 1.5, -2]) } };
@@ -356,6 +359,11 @@ function concat(g: Gen): KernelCase {
   const r = shape.length;
   const axis = g.int(-r, r - 1);
   const ax = axis < 0 ? axis + r : axis;
+  if (g.chance(0.03)) {
+    // Empty pieces with a huge dimension: an empty output, however large its other sizes.
+    const huge = [0, 3000000000];
+    return { kernel: 'Concat', inputs: [0, 1].map(() => ({ shape: huge, dtype: 'float32' as const, values: new Float32Array(0) })), attrs: { axis: g.pick([0, 1]) } };
+  }
   const list = Array.from({ length: g.int(1, 4) }, () => {
     const s = shape.slice();
     s[ax] = g.int(0, 3);
