@@ -56,14 +56,14 @@ Napi::Value Transpose(const Napi::CallbackInfo& info) {
     std::vector<int64_t> shape = ints(info[2], "shape"), perm = ints(info[3], "perm");
     const int64_t n = count(shape, "shape");
     const int64_t r = static_cast<int64_t>(shape.size());
+    // A repeated or out-of-range axis would make the output's element count differ from the input's.
     std::vector<bool> seen(shape.size(), false);
-    for (int64_t p : perm) {
-      // A repeated or out-of-range axis would make the output's element count differ from the input's.
-      AA_REQUIRE(perm.size() == shape.size() && p >= 0 && p < r && !seen[p],
-                 "perm must be a permutation of the " + std::to_string(r) + " axes, got " + show(perm));
-      seen[p] = true;
+    bool permutation = perm.size() == shape.size();
+    for (size_t i = 0; permutation && i < perm.size(); i++) {
+      permutation = perm[i] >= 0 && perm[i] < r && !seen[perm[i]];
+      if (permutation) seen[perm[i]] = true;
     }
-    AA_REQUIRE(perm.size() == shape.size(), "perm must be a permutation of the " + std::to_string(r) + " axes, got " + show(perm));
+    AA_REQUIRE(permutation, "perm must be a permutation of the " + std::to_string(r) + " axes, got " + show(perm));
     expectLength(x, n, "x");
     expectLength(out, n, "out");
     if (n == 0) return info.Env().Undefined();
