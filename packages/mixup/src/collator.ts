@@ -5,7 +5,7 @@ import type { MixOptions } from './policy';
 import { resolveRng } from './rng';
 import type { Rng } from './rng';
 import type { Batch, BatchSource, MixedBatch } from './types';
-import { assertKnownOptions, assertPositiveInt, describe, fail } from './validate';
+import { assertKnownOptions, assertPositiveInt, fail } from './validate';
 
 /** Options of {@link mixupCollator} (and of {@link withMixup} and {@link mixupDataset}): the {@link MixOptions} and a generator. */
 export interface MixupCollatorOptions extends MixOptions {
