@@ -65,8 +65,18 @@ export interface ClaimIdentity {
   experiment: string;
 }
 
+/** The claim's identity fields, copied out of options that carry more. */
+function identity(o: ClaimIdentity): ClaimIdentity {
+  return { id: o.id, finding: o.finding, statement: o.statement, experiment: o.experiment };
+}
+
+/** The first sentence of the evidence: the verdict and why. */
+function lead(verdict: Verdict, why: string): string {
+  return `${verdict === 'reproduced' ? 'Reproduced' : verdict === 'not reproduced' ? 'Not reproduced' : 'Inconclusive'}: ${why}.`;
+}
+
 function unusable(o: ClaimIdentity, test: string, why: string): Claim {
-  return { id: o.id, finding: o.finding, statement: o.statement, experiment: o.experiment, verdict: 'inconclusive', pValue: null, effect: null, test, evidence: [why] };
+  return { ...identity(o), verdict: 'inconclusive', pValue: null, effect: null, test, evidence: [why] };
 }
 
 /** Options of {@link accuracyClaim}. */
@@ -120,16 +130,13 @@ export function accuracyClaim(o: AccuracyClaimOptions): Claim {
   const spread = (s: { std: number; n: number }) => (s.n > 1 ? ` ± ${(s.std * 100).toFixed(2)}` : '');
   const n = a.testCorrect.length;
   return {
-    id: o.id,
-    finding: o.finding,
-    statement: o.statement,
-    experiment: o.experiment,
+    ...identity(o),
     verdict,
     pValue,
     effect: { measure: 'test accuracy difference (percentage points, mean over seeds)', value: Number((effect * 100).toFixed(3)), display: pts(effect) },
     test,
     evidence: [
-      `${verdict === 'reproduced' ? 'Reproduced' : verdict === 'not reproduced' ? 'Not reproduced' : 'Inconclusive'}: ${why}.`,
+      lead(verdict, why),
       `Final test accuracy: ${a.label} ${pct(accA.mean)}${spread(accA)}, ${b.label} ${pct(accB.mean)}${spread(accB)} (${pts(effect)}), ` +
         `${pairs.length} seed${pairs.length > 1 ? 's' : ''}, ${n.toLocaleString('en-US')} test images, ${epochs} epoch${epochs === 1 ? '' : 's'}.`,
       `On the same images, only ${a.label} was right ${onlyA.toLocaleString('en-US')} times and only ${b.label} ${onlyB.toLocaleString('en-US')} times.`,
@@ -175,10 +182,7 @@ export function shiftStdClaim(o: ShiftStdClaimOptions): Claim {
   const { verdict, why } = decide(w.pValue, direction, o.adequate);
   const lower = stdA.filter((v, i) => v < (stdB[i] as number)).length;
   return {
-    id: o.id,
-    finding: o.finding,
-    statement: o.statement,
-    experiment: o.experiment,
+    ...identity(o),
     verdict,
     pValue: w.pValue,
     effect: {
@@ -188,7 +192,7 @@ export function shiftStdClaim(o: ShiftStdClaimOptions): Claim {
     },
     test,
     evidence: [
-      `${verdict === 'reproduced' ? 'Reproduced' : verdict === 'not reproduced' ? 'Not reproduced' : 'Inconclusive'}: ${why}.`,
+      lead(verdict, why),
       `Median over ${n.toLocaleString('en-US')} test images of the std of P(correct) over the 64 crops: ${a.label} ${medA.toFixed(4)}, ${b.label} ${medB.toFixed(4)}` +
         (pairs.length > 1 ? ` (each image's std averaged over ${pairs.length} seeds).` : '.'),
       `${a.label} was steadier on ${lower.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} images (Wilcoxon z = ${w.z.toFixed(2)}).`,

@@ -1,22 +1,15 @@
 import { basename } from 'node:path';
 
 import { resizeAndCenterCrop, zonePlate } from '../aliasing/images';
-import { runAliasing } from '../aliasing/measure';
+import { runAliasing, type AliasingResult } from '../aliasing/measure';
 import type { Claim } from '../claims/claims';
 import { positiveInt } from '../config';
 import { decodeImageFile, encodePng } from '../report/png';
 import { claimBlocks } from '../report/verdicts';
 import type { Experiment, ExperimentRecordBase } from './types';
 
-/** The aliasing demonstration as stored. */
-export interface AliasingRecord extends ExperimentRecordBase {
-  source: string;
-  size: number;
-  factor: number;
-  blurKernelSize: number;
-  error: { maxPool: number; antiAliased: number };
-  reduction: number;
-}
+/** The aliasing demonstration as stored: the measurement without its images (they are files). */
+export interface AliasingRecord extends ExperimentRecordBase, Omit<AliasingResult, 'images'> {}
 
 const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
 
