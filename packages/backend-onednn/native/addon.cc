@@ -24,7 +24,31 @@ static Napi::Value Version(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), s);
 }
 
+// Which instruction set this build's own loops were compiled for (oneDNN picks its own at run time).
+static Napi::Value Variant(const Napi::CallbackInfo& info) {
+#if defined(__AVX512F__)
+  const char* v = "avx512";
+#elif defined(__AVX2__) && defined(__FMA__)
+  const char* v = "avx2";
+#else
+  const char* v = "baseline";
+#endif
+  return Napi::String::New(info.Env(), v);
+}
+
+// Whether this CPU (and the OS, for the AVX state) runs the AVX2 + FMA build.
+static Napi::Value CpuHasAvx2(const Napi::CallbackInfo& info) {
+  bool ok = false;
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+  return Napi::Boolean::New(info.Env(), ok);
+}
+
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("variant", Napi::Function::New(env, Variant));
+  exports.Set("cpuHasAvx2", Napi::Function::New(env, CpuHasAvx2));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("onednnVersion", Napi::Function::New(env, Version));

@@ -11,8 +11,9 @@
 //
 // Environment: AA_ONEDNN_SKIP_BUILD=1 skips the build; DNNL_INCLUDE_DIR / DNNL_LIBRARY_DIR point at a
 // oneDNN outside the default paths; AA_ONEDNN_NATIVE_ARCH=1 compiles the package's own loops for this
-// machine's CPU (-march=native; the default is portable, and oneDNN picks its instruction set at run
-// time either way); JOBS sets make's parallelism (default 2).
+// machine's CPU only (-march=native; by default they are built portably, for baseline x86-64 and, in
+// a second addon loaded only on CPUs that have it, for AVX2 + FMA; oneDNN picks its instruction set at
+// run time either way); JOBS sets make's parallelism (default 2).
 //
 // node-gyp is not a dependency: npm and pnpm hand their own to install scripts (npm_config_node_gyp,
 // and node-gyp on the PATH).
@@ -28,6 +29,7 @@ const buildDir = path.join(root, 'build');
 const statusFile = path.join(buildDir, 'status.json');
 const logFile = path.join(buildDir, 'build.log');
 const addonFile = path.join(buildDir, 'Release', 'onednn.node');
+const avx2File = path.join(buildDir, 'Release', 'onednn_avx2.node');
 const verbose = process.argv.includes('--verbose');
 const force = process.argv.includes('--force');
 const PREFIX = '@aa/backend-onednn:';
@@ -42,9 +44,9 @@ function fingerprint() {
   return hash.digest('hex');
 }
 
-/** Runs the built addon once in a child: a missing run-time library (libdnnl.so.2, libgomp) shows up here. */
-function probe() {
-  return spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(addonFile)}).onednnVersion())`], {
+/** Runs a built addon once in a child: a missing run-time library (libdnnl.so.2, libgomp) shows up here. */
+function probe(file = addonFile) {
+  return spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(file)}).onednnVersion())`], {
     encoding: 'utf8',
     env: { ...process.env, OMP_NUM_THREADS: '1' },
   });
@@ -167,12 +169,19 @@ function main() {
     fail(`the built addon does not load: ${(loaded.stderr || '').split('\n').find((l) => l.trim()) || 'unknown error'}`, log);
     return;
   }
+  // The AVX2 build (x86-64) is an extra: one that does not load is removed, and the baseline serves.
+  let avx2 = 'not built';
+  if (fs.existsSync(avx2File)) {
+    const extra = probe(avx2File);
+    avx2 = extra.status === 0 ? 'built' : `removed, it did not load: ${(extra.stderr || '').split('\n').find((l) => l.trim()) || 'unknown error'}`;
+    if (extra.status !== 0) fs.rmSync(avx2File, { force: true });
+  }
   try {
     fs.writeFileSync(logFile, log);
   } catch {
     // ignore
   }
-  writeStatus({ ok: true, onednn: loaded.stdout.trim(), fingerprint: fp });
+  writeStatus({ ok: true, onednn: loaded.stdout.trim(), avx2, fingerprint: fp });
   console.log(`${PREFIX} native addon built against oneDNN ${loaded.stdout.trim()}.`);
 }
 

@@ -8,6 +8,10 @@ import * as path from 'node:path';
 
 /** The addon's functions; every one works in place on typed arrays allocated by JavaScript. */
 export interface NativeAddon {
+  /** The instruction set the build's own loops target: 'baseline', 'avx2' or 'avx512' (a -march=native build). */
+  variant(): string;
+  /** Whether this CPU runs the AVX2 + FMA build. */
+  cpuHasAvx2(): boolean;
   setThreads(n: number): number;
   getThreads(): number;
   onednnVersion(): string;
@@ -107,6 +111,20 @@ function addonPath(): string {
   return process.env.AA_ONEDNN_ADDON || path.join(packageRoot, 'build', 'Release', 'onednn.node');
 }
 
+/**
+ * The AVX2 + FMA build of the package's own loops (built beside the baseline one on x86-64), when
+ * this CPU runs it; otherwise null and the baseline build serves.
+ */
+function fasterBuild(baseline: NativeAddon, req: NodeRequire): NativeAddon | null {
+  const file = path.join(packageRoot, 'build', 'Release', 'onednn_avx2.node');
+  if (baseline.variant() !== 'baseline' || !baseline.cpuHasAvx2() || !fs.existsSync(file)) return null;
+  try {
+    return req(file) as NativeAddon;
+  } catch {
+    return null;
+  }
+}
+
 let loaded: LoadState | null = null;
 
 function readStatus(): BuildStatus | null {
@@ -146,7 +164,8 @@ function load(): LoadState {
   }
   try {
     const req = createRequire(__filename);
-    return { addon: req(file) as NativeAddon, reason: null, fix: null };
+    const addon = req(file) as NativeAddon;
+    return { addon: process.env.AA_ONEDNN_ADDON ? addon : (fasterBuild(addon, req) ?? addon), reason: null, fix: null };
   } catch (err) {
     // Typically libdnnl.so.2 missing at run time (uninstalled after the build).
     return {

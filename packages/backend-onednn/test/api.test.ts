@@ -1,6 +1,7 @@
 /** Public API, option validation, the unavailable path and the install script's failure handling. */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -17,6 +18,7 @@ import {
   threadCount,
   unavailableReason,
 } from '../src/index';
+import { nativeAddon } from '../src/native';
 import { describeNative } from './helpers';
 
 const packageDir = path.resolve(__dirname, '..');
@@ -65,6 +67,16 @@ describeNative('when the addon is available', () => {
     expect(DEFAULT_PRIORITY).toBeLessThan(3);
     expect(threadCount()).toBeGreaterThanOrEqual(1);
     expect(onednnVersion()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  test('the portable build: the AVX2 + FMA addon serves on a CPU that has both, the baseline one elsewhere', () => {
+    const addon = nativeAddon();
+    const avx2Built = fs.existsSync(path.join(packageDir, 'build', 'Release', 'onednn_avx2.node'));
+    const expected = process.env.AA_ONEDNN_ADDON ? addon.variant() : avx2Built && addon.cpuHasAvx2() ? 'avx2' : 'baseline';
+    expect(addon.variant()).toBe(expected);
+    // The baseline build itself uses no AVX2 (it runs on any x86-64).
+    const baseline = createRequire(__filename)(path.join(packageDir, 'build', 'Release', 'onednn.node')) as { variant(): string };
+    expect(process.env.AA_ONEDNN_NATIVE_ARCH === '1' || baseline.variant() === 'baseline').toBe(true);
   });
 
   test('threads can be changed after registration', () => {
