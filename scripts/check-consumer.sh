@@ -149,7 +149,7 @@ const loss = history.history.loss;
 const conv = kernelStats().FusedConv2D ?? kernelStats().Conv2D;
 if (!loss.every(Number.isFinite) || !(loss[loss.length - 1] < loss[0])) fail(`the loss did not decrease: ${loss.join(', ')}`);
 if (!conv || conv.native === 0) fail(`the convolutions did not run natively: ${JSON.stringify(kernelStats())}`);
-console.log(`onednn consumer check passed: npm installed @tensorflow/tfjs and the packed backend (addon built against oneDNN ${status.onednn}), ` +
+console.log(`onednn consumer check passed: npm installed @tensorflow/tfjs and the packed backend (addon built against oneDNN ${status.onednn}, AVX2 build ${status.avx2}), ` +
   `import '@aa/backend-onednn' registered it, tf.setBackend('onednn') selected it, a conv model trained (loss ${loss[0].toFixed(3)} -> ${loss[loss.length - 1].toFixed(3)}, ` +
   `${conv.native} native convolutions)`);
 JS
