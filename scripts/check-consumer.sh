@@ -11,7 +11,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-libs=(blur rezero mixup cifar-data train-loop backend-onednn)
+libs=(blur rezero mixup cifar-data cifar10-subset train-loop chapter-models backend-onednn)
 
 pnpm --dir "$root" exec turbo run build $(printf -- '--filter=@aa/%s ' "${libs[@]}") --output-logs=errors-only >/dev/null
 for lib in "${libs[@]}"; do
@@ -27,7 +27,7 @@ cat > check.cjs <<'JS'
 const path = require('path');
 const fs = require('fs');
 const fail = (msg) => { console.error('consumer check FAILED: ' + msg); process.exit(1); };
-const libs = ["@aa/blur", "@aa/rezero", "@aa/mixup", "@aa/cifar-data", "@aa/train-loop", "@aa/backend-onednn"];
+const libs = ["@aa/blur", "@aa/rezero", "@aa/mixup", "@aa/cifar-data", "@aa/cifar10-subset", "@aa/train-loop", "@aa/chapter-models", "@aa/backend-onednn"];
 // Every installed copy of the tfjs packages that register classes or kernels.
 const copies = {};
 (function walk(dir) {
@@ -93,12 +93,20 @@ for (const name of ['MaxBlurPool2D', 'BlurPool', 'ReZero', 'AdamW']) if (!regist
   const probe = tf.randomUniform([1, 8, 8, 2]);
   const diff = tf.max(tf.abs(tf.sub(model.predict(probe), loaded.predict(probe)))).dataSync()[0];
   if (diff !== 0) fail(`loaded model differs by ${diff}`);
+  // The embedded CIFAR-10 subset loads through @aa/cifar-data from the installed tarball (sizes and SHA-256 checked).
+  const { cifar10Subset } = require('@aa/cifar10-subset');
+  const subset = await require('@aa/cifar-data').loadCifar10({ pack: cifar10Subset });
+  if (subset.train.count !== 10000 || subset.test.count !== 2500) fail(`the subset loaded ${subset.train.count}/${subset.test.count} images`);
+  // A pretrained chapter CNN loads with one call from the installed package (its layers come from @aa/blur).
+  const aa = await require('@aa/chapter-models').loadChapterCnn('aa');
+  const logits = aa.predict(tf.zeros([1, 24, 24, 3]));
+  if (logits.shape.join() !== '1,10') fail(`the anti-aliased chapter CNN gave shape [${logits.shape}]`);
   // ES module entries resolve too.
   for (const lib of libs) {
     const esm = await import(lib);
-    if (Object.keys(esm).length < 2) fail(`${lib}: ESM entry exports nothing`);
+    if (Object.keys(esm).filter((k) => k !== "default").length < 1) fail(`${lib}: ESM entry exports nothing`);
   }
-  console.log(`consumer check passed: one tfjs ${tf.version.tfjs} shared by tfjs-node and ${libs.join(', ')}; classes registered; a model saved and loaded (CJS + ESM entries); tf.setBackend('onednn') without its addon says why`);
+  console.log(`consumer check passed: one tfjs ${tf.version.tfjs} shared by tfjs-node and ${libs.join(', ')}; classes registered; a model saved and loaded (CJS + ESM entries); the CIFAR-10 subset and a pretrained chapter CNN loaded; tf.setBackend('onednn') without its addon says why`);
 })().catch((e) => fail(e.stack || String(e)));
 JS
 node check.cjs 2>&1 | grep -v -i 'hi there\|====\|tfjs-node for more\|speed things\|^$'
