@@ -2,7 +2,7 @@ import { centerCrop } from '@aa/cifar-data';
 
 import { experimentSeconds, modelSeconds } from '../src/estimate';
 import type { Experiment, ModelSpec } from '../src/experiments/types';
-import { fixedPlan, planToBudget } from '../src/plan';
+import { CNN_SHARE, fixedPlan, planToBudget, RESNET_MIN_EPOCHS } from '../src/plan';
 
 const spec = (key: string, workload: ModelSpec['workload'], shift = false): ModelSpec => ({
   key,
@@ -44,11 +44,22 @@ describe('planToBudget', () => {
     expect(plan!.seconds).toBeLessThanOrEqual(budget);
     const cnn = plan!.plans.shift!;
     const res = plan!.plans.residual!;
-    expect(experimentSeconds(shift, cnn, sizes, t)).toBeLessThanOrEqual(budget / 3);
+    expect(experimentSeconds(shift, cnn, sizes, t)).toBeLessThanOrEqual(budget * CNN_SHARE);
     expect(res.epochs).toBeGreaterThanOrEqual(2);
     // One more ResNet epoch would not have fitted.
     expect(experimentSeconds(shift, cnn, sizes, t) + experimentSeconds(residual, { epochs: res.epochs + 1, seeds: [0] }, sizes, t) + 10).toBeGreaterThan(budget);
     expect(plan!.why.join(' ')).toMatch(/estimated/);
+  });
+
+  it('keeps the ResNets at their minimum epochs before the CNNs get more seeds', () => {
+    const plan = planToBudget([shift, residual], sizes, t, 900, 0)!;
+    expect(plan.plans.residual!.epochs).toBeGreaterThanOrEqual(RESNET_MIN_EPOCHS);
+    // The next CNN step would have cost a ResNet epoch under the minimum, or the CNN share.
+    const more = { epochs: plan.plans.shift!.epochs, seeds: [...plan.plans.shift!.seeds, 99] };
+    const tooMuch =
+      experimentSeconds(shift, more, sizes, t) > 900 * CNN_SHARE ||
+      10 + experimentSeconds(shift, more, sizes, t) + experimentSeconds(residual, { epochs: RESNET_MIN_EPOCHS, seeds: [0] }, sizes, t) > 900;
+    expect(tooMuch).toBe(true);
   });
 
   it('gives CNN-only runs the whole budget, as seeds and epochs', () => {
