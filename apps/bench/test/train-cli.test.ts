@@ -27,6 +27,10 @@ describe('training experiments through the CLI (smoke sizes)', () => {
     expect(r.stderr).not.toMatch(/aa-bench: /);
     expect(r.status).toBe(0);
     expect(r.stderr.match(/running on the embedded subset/g)).toHaveLength(1);
+    // Counts agree with their nouns.
+    expect(r.stderr).toMatch(/plan: shift: 1 epoch, 1 seed \(0\)/);
+    expect(r.stderr).toMatch(/training plain CNN \(max pooling\), 1 epoch on 64 images/);
+    expect(r.stderr).not.toMatch(/\b1 (epochs|seeds)\b/);
     // The result path on stdout, progress on stderr.
     expect(r.stdout.trim()).toBe(join(out, 'report.html'));
     for (const f of ['results.json', 'shift.csv', 'shift-accuracy.svg', 'shift-probability.svg', 'shift-grid-plain.png', 'shift-grid-aa.png', 'report.md', 'report.html']) {
