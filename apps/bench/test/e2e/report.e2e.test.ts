@@ -128,7 +128,8 @@ describe('report.html in a browser', () => {
   it('draws every chart: each series a line of non-zero length or its points, titles and labels inside the chart', async () => {
     const m = await measureFigures(page);
     expect(m.charts.map((c) => c.file).sort()).toEqual(figures('.svg').sort());
-    expect(m.charts.length).toBeGreaterThanOrEqual(12);
+    // The smoke `all` run draws at least 12 charts; a given run (AA_BENCH_E2E_RUN) draws what its experiments draw.
+    if (!process.env.AA_BENCH_E2E_RUN) expect(m.charts.length).toBeGreaterThanOrEqual(12);
     for (const c of m.charts) {
       expect({ file: c.file, titleInside: c.titleInside, outside: c.textsOutside }).toEqual({ file: c.file, titleInside: true, outside: [] });
       expect(c.title.length).toBeGreaterThan(0);
