@@ -23,7 +23,7 @@ import { resolveCifar10, type DataRequest } from './data';
 import { formatDuration, measureThroughput, ONEDNN_REFERENCE, type Throughput } from './estimate';
 import { CHAPTER_EXPERIMENTS, EXERCISES, EXPERIMENTS } from './experiments';
 import type { Experiment } from './experiments/types';
-import { compareWithReference, fidelityPassed, formatFidelity, readReference } from './fidelity';
+import { compareWithReference, fidelityPassed, formatFidelity, readReferences } from './fidelity';
 import { fixedPlan, planToBudget, type RunPlan } from './plan';
 import { streamSink } from './progress';
 import { readResults, RESULTS_FILE } from './report/results';
@@ -219,15 +219,15 @@ program
 
 program
   .command('compare')
-  .description("compare runs' final test accuracies and shift figures with the chapter's PyTorch code (chapter14_reference.py output files)")
-  .argument('<dirs...>', 'run folders (a model found in several: the last folder wins)')
-  .requiredOption('--reference <files...>', 'JSON files written by chapter14_reference.py (normal, aa, resnet, rezero, rezero_mixup)')
-  .option('--tolerance <points>', 'allowed difference in percentage points', tolerancePoints, 2)
+  .description("compare runs' final test accuracies and shift figures with PyTorch peers (torch_peers.py or chapter14_reference.py output files): means over seeds, with Welch's 95% interval on the difference")
+  .argument('<dirs...>', 'run folders (a model seed found in several: the last folder wins)')
+  .requiredOption('--reference <files...>', 'JSON files written by scripts/torch_peers.py or chapter14_reference.py, one per model and seed, or folders of them')
+  .option('--tolerance <points>', 'allowed difference of the mean accuracies in percentage points', tolerancePoints, 2)
   .option('--md <file>', 'also write the table to this Markdown file')
   .action((dirs: string[], options: { reference: string[]; tolerance: number; md?: string }) => {
     const report = compareWithReference(
       dirs.map((d) => readResults(resolve(d))),
-      options.reference.map((f) => readReference(resolve(f))),
+      readReferences(options.reference.map((f) => resolve(f))),
       options.tolerance,
     );
     const text = formatFidelity(report);
