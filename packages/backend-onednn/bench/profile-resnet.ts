@@ -13,7 +13,8 @@
  * filterShape) for FLOP counts. The script runs one tf.profile step at the end as a cross-check.
  *
  * Environment: WARMUP (default 2) unmeasured steps, STEPS (default 3) profiled steps,
- * TFPROFILE=0 skips the tf.profile cross-check.
+ * TFPROFILE=0 skips the tf.profile cross-check, BY_SIZE=1 splits each kernel's row by output size
+ * (parameter-sized, under SMALL_ELEMENTS elements, against activation-sized).
  */
 import * as os from 'node:os';
 
@@ -26,6 +27,9 @@ const BATCH = 128;
 const BACKEND = 'onednn';
 const WARMUP = Number(process.env.WARMUP ?? 2);
 const STEPS = Number(process.env.STEPS ?? 3);
+const BY_SIZE = process.env.BY_SIZE === '1';
+// Below this many output elements a kernel works on parameters or statistics (the largest conv kernel has 36,864).
+const SMALL_ELEMENTS = 40_000;
 
 interface KernelTotals {
   calls: number;
@@ -95,11 +99,12 @@ function instrumentKernels(totals: Map<string, KernelTotals>): { enabled: { on: 
       const elapsed = performance.now() - t0;
       const own = elapsed - (childMs.pop() as number);
       if (childMs.length > 0) childMs[childMs.length - 1] = (childMs[childMs.length - 1] as number) + elapsed;
-      const entry = totals.get(name) ?? { calls: 0, ms: 0, flops: 0 };
+      const key = BY_SIZE ? `${name} ${product(firstOutput(result).shape) < SMALL_ELEMENTS ? 'small' : 'large'}` : name;
+      const entry = totals.get(key) ?? { calls: 0, ms: 0, flops: 0 };
       entry.calls++;
       entry.ms += own;
       entry.flops += flopsOf(name, args, result);
-      totals.set(name, entry);
+      totals.set(key, entry);
       return result;
     };
     tf.unregisterKernel(name, BACKEND);

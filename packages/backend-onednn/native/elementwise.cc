@@ -363,6 +363,26 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   });
 }
 
+// reluGrad(x, dy, dx): dx = dy * step(x), tfjs-core's Relu gradient mul(dy, step(x)) in one pass,
+// with Step's values (1 for x > 0, NaN for NaN, else 0) so that the products are the same bits.
+Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
+  return guarded(info, "reluGrad", [&]() -> Napi::Value {
+    const F32 xa = f32(info[0], "x"), dya = f32(info[1], "dy"), dxa = f32(info[2], "dx");
+    expectLength(dya, xa.n, "dy");
+    expectLength(dxa, xa.n, "dx");
+    const float* x = xa.p;
+    const float* dy = dya.p;
+    float* dx = dxa.p;
+    const int64_t n = xa.n;
+#pragma omp parallel for simd num_threads(threadsFor(n)) schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+      const float s = x[i] > 0.f ? 1.f : (x[i] != x[i] ? x[i] : 0.f);
+      dx[i] = dy[i] * s;
+    }
+    return info.Env().Undefined();
+  });
+}
+
 }  // namespace
 
 void applyActivation(float* y, int64_t n, int act, float alpha) {
@@ -392,6 +412,7 @@ void registerElementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, BinaryKernel));
   exports.Set("addN", Napi::Function::New(env, AddN));
   exports.Set("softmax", Napi::Function::New(env, Softmax));
+  exports.Set("reluGrad", Napi::Function::New(env, ReluGrad));
 }
 
 }  // namespace aa

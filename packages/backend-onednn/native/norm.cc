@@ -128,11 +128,168 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
   });
 }
 
+// Rows per float partial sum of the batch statistics: short enough that float rounding stays at the
+// level of the inputs' own, long enough that the loop over channels runs vectorised.
+constexpr int64_t kStatBlock = 64;
+
+// Rows and channels of a channels-last tensor x [..., C] with [C] statistics, checked.
+int64_t rowsOf(const F32& xa, int64_t C) {
+  AA_REQUIRE(C >= 1 && xa.n % C == 0, "channels must be >= 1 and divide x's size " + std::to_string(xa.n) + ", got " + std::to_string(C));
+  return xa.n / C;
+}
+
+// centered(x, mean, C, out, power): out = (x - mean) (power 1) or (x - mean)^2 (power 2), mean [C]
+// broadcast over the rows, each step rounded to float32 as tfjs's Sub and Square kernels round it.
+// It materialises the deferred outputs of tf.moments' sub and square (see src/deferred.ts).
+Napi::Value Centered(const Napi::CallbackInfo& info) {
+  return guarded(info, "centered", [&]() -> Napi::Value {
+    const F32 xa = f32(info[0], "x"), ma = f32(info[1], "mean");
+    const int64_t C = i64(info[2], "channels");
+    const F32 outa = f32(info[3], "out");
+    const int64_t power = i64(info[4], "power");
+    const int64_t rows = rowsOf(xa, C);
+    expectLength(ma, C, "mean");
+    expectLength(outa, xa.n, "out");
+    AA_REQUIRE(power == 1 || power == 2, "power must be 1 or 2, got " + std::to_string(power));
+    const float* x = xa.p;
+    const float* m = ma.p;
+    float* out = outa.p;
+#pragma omp parallel for num_threads(threadsFor(xa.n)) schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const float* xr = x + r * C;
+      float* yr = out + r * C;
+      if (power == 1) {
+#pragma omp simd
+        for (int64_t c = 0; c < C; c++) yr[c] = xr[c] - m[c];
+      } else {
+#pragma omp simd
+        for (int64_t c = 0; c < C; c++) {
+          const float d = xr[c] - m[c];
+          yr[c] = d * d;
+        }
+      }
+    }
+    return info.Env().Undefined();
+  });
+}
+
+// centeredVariance(x, mean, C, out): out[c] = mean over the rows of (x - mean[c])^2, the variance
+// tf.moments computes as mean(square(sub(x, mean))), in one pass over x (double sums).
+Napi::Value CenteredVariance(const Napi::CallbackInfo& info) {
+  return guarded(info, "centeredVariance", [&]() -> Napi::Value {
+    const F32 xa = f32(info[0], "x"), ma = f32(info[1], "mean");
+    const int64_t C = i64(info[2], "channels");
+    const F32 outa = f32(info[3], "out");
+    const int64_t rows = rowsOf(xa, C);
+    expectLength(ma, C, "mean");
+    expectLength(outa, C, "out");
+    const float* x = xa.p;
+    const float* m = ma.p;
+    std::vector<double> acc(C, 0.0);
+    std::vector<float> part(C);
+    double* a = acc.data();
+    float* f = part.data();
+    // Float partial sums over blocks of rows (vectorised), added into double totals between blocks.
+    for (int64_t r0 = 0; r0 < rows; r0 += kStatBlock) {
+      const int64_t r1 = r0 + kStatBlock < rows ? r0 + kStatBlock : rows;
+      for (int64_t c = 0; c < C; c++) f[c] = 0.f;
+      for (int64_t r = r0; r < r1; r++) {
+        const float* xr = x + r * C;
+#pragma omp simd
+        for (int64_t c = 0; c < C; c++) {
+          const float d = xr[c] - m[c];
+          f[c] += d * d;
+        }
+      }
+      for (int64_t c = 0; c < C; c++) a[c] += f[c];
+    }
+    for (int64_t c = 0; c < C; c++) outa.p[c] = static_cast<float>(rows > 0 ? a[c] / static_cast<double>(rows) : NAN);
+    return info.Env().Undefined();
+  });
+}
+
+// batchNormTrainGrad(x, mean, variance, scale | null, dy, epsilon, C, dx, dScale, dOffset): the gradient
+// of batch norm in training mode, y = offset + scale * (x - mean(x)) / sqrt(var(x) + eps) with mean
+// and var the batch statistics of x itself, i.e. FusedBatchNorm's gradient with the gradients that
+// flow back through tf.moments already added into dx:
+//   S1 = sum(dy), S2 = sum(dy * (x - mean)), inv = 1 / sqrt(variance + eps), M = rows,
+//   dx = scale * inv * (dy - S1 / M - (x - mean) * inv^2 * S2 / M), dScale = S2 * inv, dOffset = S1.
+Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
+  return guarded(info, "batchNormTrainGrad", [&]() -> Napi::Value {
+    const F32 xa = f32(info[0], "x"), ma = f32(info[1], "mean"), va = f32(info[2], "variance"), sa = f32OrNull(info[3], "scale");
+    const F32 dya = f32(info[4], "dy");
+    const double eps = fl(info[5], "epsilon");
+    const int64_t C = i64(info[6], "channels");
+    const F32 dxa = f32(info[7], "dx"), dsa = f32(info[8], "dScale"), doa = f32(info[9], "dOffset");
+    const int64_t rows = rowsOf(xa, C);
+    expectLength(dya, xa.n, "dy");
+    expectLength(dxa, xa.n, "dx");
+    for (const F32* q : {&ma, &va, &dsa, &doa}) expectLength(*q, C, "every statistic and parameter gradient");
+    if (sa.p != nullptr) expectLength(sa, C, "scale");
+    const float* x = xa.p;
+    const float* dy = dya.p;
+    float* dx = dxa.p;
+    std::vector<float> m(ma.p, ma.p + C);
+    std::vector<double> s1(C, 0.0), s2(C, 0.0);
+    std::vector<float> f1(C), f2(C);
+    const float* pm = m.data();
+    double *a1 = s1.data(), *a2 = s2.data();
+    float* __restrict p1 = f1.data();
+    float* __restrict p2 = f2.data();
+    // Float partial sums over blocks of rows (vectorised), added into double totals between blocks.
+    for (int64_t r0 = 0; r0 < rows; r0 += kStatBlock) {
+      const int64_t r1 = r0 + kStatBlock < rows ? r0 + kStatBlock : rows;
+      for (int64_t c = 0; c < C; c++) p1[c] = p2[c] = 0.f;
+      for (int64_t r = r0; r < r1; r++) {
+        const float* __restrict xr = x + r * C;
+        const float* __restrict gr = dy + r * C;
+#pragma omp simd
+        for (int64_t c = 0; c < C; c++) {
+          const float g = gr[c];
+          p1[c] += g;
+          p2[c] += g * (xr[c] - pm[c]);
+        }
+      }
+      for (int64_t c = 0; c < C; c++) {
+        a1[c] += p1[c];
+        a2[c] += p2[c];
+      }
+    }
+    // dx = A * dy + B * (x - mean) + D per channel.
+    std::vector<float> A(C), B(C), D(C);
+    const double M = static_cast<double>(rows);
+    for (int64_t c = 0; c < C; c++) {
+      const double inv = 1.0 / std::sqrt(static_cast<double>(va.p[c]) + eps);
+      const double k = (sa.p ? sa.p[c] : 1.0) * inv;
+      A[c] = static_cast<float>(k);
+      B[c] = static_cast<float>(-k * inv * inv * s2[c] / M);
+      D[c] = static_cast<float>(-k * s1[c] / M);
+      doa.p[c] = static_cast<float>(s1[c]);
+      dsa.p[c] = static_cast<float>(s2[c] * inv);
+    }
+    const float* __restrict pa = A.data();
+    const float* __restrict pb = B.data();
+    const float* __restrict pd = D.data();
+#pragma omp parallel for num_threads(threadsFor(xa.n)) schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const float* __restrict xr = x + r * C;
+      const float* __restrict gr = dy + r * C;
+      float* __restrict dr = dx + r * C;
+#pragma omp simd
+      for (int64_t c = 0; c < C; c++) dr[c] = pa[c] * gr[c] + pb[c] * (xr[c] - pm[c]) + pd[c];
+    }
+    return info.Env().Undefined();
+  });
+}
+
 }  // namespace
 
 void registerNorm(Napi::Env env, Napi::Object exports) {
   exports.Set("batchNorm", Napi::Function::New(env, BatchNorm));
   exports.Set("batchNormGrad", Napi::Function::New(env, BatchNormGrad));
+  exports.Set("centered", Napi::Function::New(env, Centered));
+  exports.Set("centeredVariance", Napi::Function::New(env, CenteredVariance));
+  exports.Set("batchNormTrainGrad", Napi::Function::New(env, BatchNormTrainGrad));
 }
 
 }  // namespace aa

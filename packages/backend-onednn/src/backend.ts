@@ -7,6 +7,7 @@
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendValues, DataId } from '@tensorflow/tfjs-core';
 
+import { forgetDeferred, isDeferred } from './deferred';
 import { clearPool, isPooled, pooledBytes, release } from './pool';
 
 /** The name the backend registers under: `tf.setBackend(ONEDNN_BACKEND_NAME)`. */
@@ -34,11 +35,17 @@ export class OneDnnBackend extends MathBackendCPU {
    * (it was created with it by a native kernel), the buffer goes back to the pool.
    * tfjs also calls this for data the backend does not hold (a tensor of another backend's data):
    * `data.get` would then ask the engine to move the data here, which recurses, so `has` comes first.
+   * Deferred data (deferred.ts) that was never read has no buffer: reading `values` would compute it.
    */
   override disposeData(dataId: DataId, force = false): boolean {
-    const values = this.data.has(dataId) ? this.data.get(dataId)?.values : undefined;
+    const held = this.data.has(dataId);
+    const deferred = held && isDeferred(dataId);
+    const values = held && !deferred ? this.data.get(dataId)?.values : undefined;
     const released = super.disposeData(dataId, force);
-    if (values !== undefined && !this.data.has(dataId)) release(values, dataId);
+    if (held && !this.data.has(dataId)) {
+      if (deferred) forgetDeferred(dataId);
+      else if (values !== undefined) release(values, dataId);
+    }
     return released;
   }
 

@@ -85,6 +85,25 @@ export interface NativeAddon {
     dScale: Float32Array,
     dOffset: Float32Array,
   ): void;
+  /** out = x - mean (power 1) or (x - mean)^2 (power 2), mean [channels] broadcast over x's rows. */
+  centered(x: Float32Array, mean: Float32Array, channels: number, out: Float32Array, power: 1 | 2): void;
+  /** out [channels] = mean over x's rows of (x - mean)^2. */
+  centeredVariance(x: Float32Array, mean: Float32Array, channels: number, out: Float32Array): void;
+  /** Batch norm's training-mode gradient (the statistics' own gradients folded into dx). */
+  batchNormTrainGrad(
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array | null,
+    dy: Float32Array,
+    epsilon: number,
+    channels: number,
+    dx: Float32Array,
+    dScale: Float32Array,
+    dOffset: Float32Array,
+  ): void;
+  /** dx = dy * step(x). */
+  reluGrad(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
 }
 
 /** What `scripts/build-native.js` wrote to `build/status.json`. */

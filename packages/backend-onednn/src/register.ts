@@ -2,6 +2,7 @@
  * Registration of the `'onednn'` backend with tfjs: on import (index.ts), like tfjs-node, and again
  * by `registerOneDnnBackend(options)` to change its settings.
  */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { engine, findBackendFactory, getKernel, getKernelsForBackend, registerBackend, registerKernel } from '@tensorflow/tfjs-core';
 
 import { OneDnnBackend, ONEDNN_BACKEND_NAME } from './backend';
@@ -10,6 +11,7 @@ import { BATCH_NORM_GRAD, batchNormGrad } from './kernels/batchnorm';
 import type { KernelArgs } from './kernels/common';
 import { isMissing, releaseScratch } from './kernels/common';
 import { nativeKernels } from './kernels/index';
+import { BATCH_NORM_TRAIN_GRAD, batchNormTrainGrad, RELU_GRAD, reluGrad, ZEROS, zeros } from './kernels/moments';
 import { isAvailable, nativeAddon, unavailableFix, unavailableReason } from './native';
 import { DEFAULT_POOL_BYTES, DEFAULT_POOL_IDLE_MS, DEFAULT_POOL_MAX_BUFFER_BYTES, setPoolPolicy } from './pool';
 import { assertBoolean, assertNames, assertNumber, assertOptions } from './validate';
@@ -106,14 +108,22 @@ function registerKernels(): void {
     }
     registerKernel({ ...config, backendName: ONEDNN_BACKEND_NAME, kernelFunc });
   }
-  if (isMissing(getKernel(BATCH_NORM_GRAD, ONEDNN_BACKEND_NAME))) {
-    const stat = statFor(BATCH_NORM_GRAD);
+  // The backend's own kernels, run only by its gradient dispatchers (gradients.ts).
+  const own: Array<[string, (args: KernelArgs) => TensorInfo | TensorInfo[]]> = [
+    [BATCH_NORM_GRAD, batchNormGrad],
+    [BATCH_NORM_TRAIN_GRAD, batchNormTrainGrad],
+    [RELU_GRAD, reluGrad],
+    [ZEROS, zeros],
+  ];
+  for (const [kernelName, run] of own) {
+    if (!isMissing(getKernel(kernelName, ONEDNN_BACKEND_NAME))) continue;
+    const stat = statFor(kernelName);
     registerKernel({
-      kernelName: BATCH_NORM_GRAD,
+      kernelName,
       backendName: ONEDNN_BACKEND_NAME,
       kernelFunc: (args) => {
         try {
-          const result = batchNormGrad(args as KernelArgs);
+          const result = run(args as KernelArgs);
           stat.native++;
           return result;
         } finally {

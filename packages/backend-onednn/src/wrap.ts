@@ -7,6 +7,7 @@ import type { KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfj
 
 import type { KernelArgs, NativeKernel } from './kernels/common';
 import { Decline, isMissing, releaseScratch } from './kernels/common';
+import { isDeferred } from './deferred';
 import { isPooled } from './pool';
 
 /** Per-kernel counts of native runs, cpu fallbacks (unsupported inputs or attributes) and native errors. */
@@ -53,7 +54,8 @@ export function resetKernelStats(): void {
 function unshare(backend: MathBackendCPU, inputs: NamedTensorInfoMap, result: TensorInfo | TensorInfo[]): void {
   const outputs = Array.isArray(result) ? result : [result];
   for (const out of outputs) {
-    if (!backend.data.has(out.dataId)) continue;
+    // Deferred data has no buffer yet (reading it would compute it); it is never a recycled one.
+    if (!backend.data.has(out.dataId) || isDeferred(out.dataId)) continue;
     const entry = backend.data.get(out.dataId);
     if (entry === undefined) continue;
     const parts = entry.complexTensorInfos ? [entry, backend.data.get(entry.complexTensorInfos.real.dataId), backend.data.get(entry.complexTensorInfos.imag.dataId)] : [entry];

@@ -35,7 +35,7 @@ describe('overridden kernels', () => {
     ];
     expect(required.filter((k) => !overriddenKernels.includes(k))).toEqual([]);
     expect(new Set(overriddenKernels).size).toBe(overriddenKernels.length);
-    expect([...fusedGradientKernels]).toEqual(['Mean', 'Sum', 'FusedBatchNorm']);
+    expect([...fusedGradientKernels]).toEqual(['Mean', 'Sum', 'FusedBatchNorm', 'Square', 'Sub', 'Relu']);
   });
 });
 

@@ -82,12 +82,46 @@ describeNative('native entry points refuse geometries that do not match their bu
     ['batchNorm: a length that does not divide x', () => addon.batchNorm(buf(6), buf(4), buf(4), null, null, buf(6), 0.001, 4), /^batchNorm: length must be >= 1 and divide x's size 6, got 4$/],
     ['batchNorm: a mean of another length', () => addon.batchNorm(buf(6), buf(2), buf(3), null, null, buf(6), 0.001, 3), /^batchNorm: mean, variance, offset and scale must have 1 or 3 values$/],
     ['batchNormGrad: dy too small', () => addon.batchNormGrad(buf(6), buf(3), buf(3), null, buf(5), 0.001, 3, buf(6), buf(3), buf(3), buf(3), buf(3)), /^batchNormGrad: dy has 5 elements, the geometry needs 6$/],
+    ['centered: channels that do not divide x', () => addon.centered(buf(6), buf(4), 4, buf(6), 1), /^centered: channels must be >= 1 and divide x's size 6, got 4$/],
+    ['centered: out too small', () => addon.centered(buf(6), buf(3), 3, buf(5), 2), /^centered: out has 5 elements, the geometry needs 6$/],
+    ['centered: a power of 3', () => addon.centered(buf(6), buf(3), 3, buf(6), 3 as never), /^centered: power must be 1 or 2, got 3$/],
+    ['centeredVariance: a mean of another length', () => addon.centeredVariance(buf(6), buf(2), 3, buf(3)), /^centeredVariance: mean has 2 elements, the geometry needs 3$/],
+    ['centeredVariance: 0 channels', () => addon.centeredVariance(buf(6), buf(3), 0, buf(3)), /^centeredVariance: channels must be >= 1/],
+    ['batchNormTrainGrad: dx too small', () => addon.batchNormTrainGrad(buf(6), buf(3), buf(3), null, buf(6), 0.001, 3, buf(5), buf(3), buf(3)), /^batchNormTrainGrad: dx has 5 elements, the geometry needs 6$/],
+    ['batchNormTrainGrad: scale of another length', () => addon.batchNormTrainGrad(buf(6), buf(3), buf(3), buf(2), buf(6), 0.001, 3, buf(6), buf(3), buf(3)), /^batchNormTrainGrad: scale has 2 elements, the geometry needs 3$/],
+    ['reluGrad: dy too small', () => addon.reluGrad(buf(6), buf(5), buf(6)), /^reluGrad: dy has 5 elements, the geometry needs 6$/],
     ['setThreads: 0', () => addon.setThreads(0), /^setThreads: n must be between 1 and 4096, got 0$/],
     ['decommit: not a Float32Array', () => addon.decommit(new Uint8Array(8) as never), /^decommit: a must be a Float32Array$/],
   ];
 
   test.each(cases)('%s', (_name, call, message) => {
     expect(call).toThrow(message);
+  });
+
+  test('valid calls of the batch-norm training kernels compute (checked by hand)', () => {
+    const x = buf(4);
+    x.set([1, 2, 3, 6]); // [[1, 2], [3, 6]]: channel means 2 and 4
+    const mean = buf(2);
+    mean.set([2, 4]);
+    const centred = buf(4);
+    addon.centered(x, mean, 2, centred, 2);
+    expect(Array.from(centred)).toEqual([1, 4, 1, 4]);
+    const variance = buf(2);
+    addon.centeredVariance(x, mean, 2, variance);
+    expect(Array.from(variance)).toEqual([1, 4]);
+    // dy = [[1, 0], [0, 0]], scale 1, eps 0: x̂ = [[-1, -1], [1, 1]], dx = (dy - mean(dy) - x̂ mean(dy x̂)) / σ.
+    const dy = buf(4);
+    dy.set([1, 0, 0, 0]);
+    const dx = buf(4);
+    const dScale = buf(2);
+    const dOffset = buf(2);
+    addon.batchNormTrainGrad(x, mean, variance, null, dy, 0, 2, dx, dScale, dOffset);
+    expect(Array.from(dx)).toEqual([0, 0, 0, 0]);
+    expect(Array.from(dScale)).toEqual([-1, 0]);
+    expect(Array.from(dOffset)).toEqual([1, 0]);
+    const r = buf(4);
+    addon.reluGrad(Float32Array.from([-1, 0, 2, NaN]), Float32Array.from([5, 6, 7, 8]), r);
+    expect(Array.from(r)).toEqual([0, 0, 7, NaN]);
   });
 
   test('valid calls still compute: transpose, strided slice, reflect pad, reduce (checked by hand)', () => {

@@ -8,6 +8,7 @@ import type { ClipByValueAttrs, LeakyReluAttrs, SoftmaxAttrs, StepAttrs, TensorI
 import { nativeAddon } from '../native';
 import type { KernelArgs, NativeKernel } from './common';
 import { alloc, f32, isMissing, jsNumber, output, sizeOf } from './common';
+import { addOfZeros, deferredCentered, deferredSquare } from './moments';
 
 /** Op codes of native/elementwise.cc's unary table. */
 const UNARY = {
@@ -63,8 +64,13 @@ function unary(name: keyof typeof UNARY): NativeKernel {
   const op = UNARY[name];
   return {
     kernelName: name,
-    run({ inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+    run(args: KernelArgs): TensorInfo | null {
+      const { inputs, backend, attrs } = args;
       const { x } = inputs;
+      if (name === 'Square') {
+        const deferred = deferredSquare(args);
+        if (deferred !== null) return deferred;
+      }
       const xv = f32(backend, x);
       if (isMissing(x) || xv === null || xv.length === 0) return null;
       const [alpha, beta] = unaryParams(name, attrs);
@@ -79,7 +85,11 @@ function binary(name: keyof typeof BINARY): NativeKernel {
   const op = BINARY[name];
   return {
     kernelName: name,
-    run({ inputs, backend }: KernelArgs): TensorInfo | null {
+    run(args: KernelArgs): TensorInfo | null {
+      const { inputs, backend } = args;
+      // Before the values are read: a deferred operand would be computed by reading it.
+      const shortcut = name === 'Sub' ? deferredCentered(args) : name === 'Add' ? addOfZeros(args) : null;
+      if (shortcut !== null) return shortcut;
       const { a, b } = inputs;
       const av = f32(backend, a);
       const bv = f32(backend, b);

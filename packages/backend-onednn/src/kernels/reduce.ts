@@ -5,6 +5,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { nativeAddon } from '../native';
 import type { KernelArgs, NativeKernel } from './common';
 import { alloc, f32, isMissing, output, sizeOf } from './common';
+import { noteMean, varianceOfDeferred } from './moments';
 
 const OPS = { Sum: 0, Mean: 1, Max: 2, Min: 3, Prod: 4 } as const;
 
@@ -12,10 +13,10 @@ function reduction(name: keyof typeof OPS): NativeKernel {
   const op = OPS[name];
   return {
     kernelName: name,
-    run({ inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+    run(args: KernelArgs): TensorInfo | null {
+      const { inputs, backend, attrs } = args;
       const { x } = inputs;
-      const xv = f32(backend, x);
-      if (isMissing(x) || xv === null || xv.length === 0) return null;
+      if (isMissing(x)) return null;
       const a = (attrs ?? {}) as { axis?: number | number[]; reductionIndices?: number | number[]; keepDims?: boolean };
       let axes: number[];
       try {
@@ -25,14 +26,23 @@ function reduction(name: keyof typeof OPS): NativeKernel {
       }
       // Repeated axes ([0, 0]) give the cpu kernels another output shape: leave them to the cpu.
       if (new Set(axes).size !== axes.length) return null;
+      let [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
+      if (a.keepDims === true) outShape = backend_util.expandShapeToKeepDim(outShape, axes);
+      // tf.moments' variance: computed from x and its mean without the deferred square (moments.ts).
+      if (name === 'Mean' && x.dtype === 'float32') {
+        const variance = varianceOfDeferred(args, axes, outShape);
+        if (variance !== null) return variance;
+      }
+      const xv = f32(backend, x);
+      if (xv === null || xv.length === 0) return null;
       const rank = x.shape.length;
       const reduced = new Int32Array(rank);
       for (const ax of axes) reduced[ax] = 1;
-      let [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
-      if (a.keepDims === true) outShape = backend_util.expandShapeToKeepDim(outShape, axes);
       const out = alloc(sizeOf(outShape));
       nativeAddon().reduce(op, xv, out, Int32Array.from(x.shape), reduced);
-      return output(backend, outShape, out);
+      const info = output(backend, outShape, out);
+      if (name === 'Mean') noteMean(x, info, axes);
+      return info;
     },
   };
 }

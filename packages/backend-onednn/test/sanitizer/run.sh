@@ -16,4 +16,4 @@ export LD_PRELOAD="$asan"
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export AA_ONEDNN_ADDON="$PWD/$out/onednn.node" AA_SANITIZER=1
 export FUZZ_CASES=${FUZZ_CASES:-40} OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
-exec node ../../node_modules/jest/bin/jest.js --runInBand test/fuzz.test.ts test/native-bounds.test.ts test/sanitizer/harness.test.ts
+exec node ../../node_modules/jest/bin/jest.js --runInBand test/fuzz.test.ts test/native-bounds.test.ts test/moments-fusion.test.ts test/sanitizer/harness.test.ts
