@@ -13,7 +13,7 @@
  * filterShape) for FLOP counts. The script runs one tf.profile step at the end as a cross-check.
  *
  * Environment: WARMUP (default 2) unmeasured steps, STEPS (default 3) profiled steps,
- * TFPROFILE=0 skips the tf.profile cross-check, BY_SIZE=1 splits each kernel's row by output size
+ * MODEL=normal|aa|resnet|rezero|rezero_mixup picks the model (default resnet), TFPROFILE=0 skips the tf.profile cross-check, BY_SIZE=1 splits each kernel's row by output size
  * (parameter-sized, under SMALL_ELEMENTS elements, against activation-sized).
  */
 import * as os from 'node:os';
@@ -21,13 +21,15 @@ import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 
 import { kernelStats, onednnVersion, registerOneDnnBackend, resetKernelStats, threadCount, unavailableReason } from '../src/index';
-import { makeStep, resnet } from './models';
+import { buildModel, makeStep, type ModelName } from './models';
 
 const BATCH = 128;
 const BACKEND = 'onednn';
 const WARMUP = Number(process.env.WARMUP ?? 2);
 const STEPS = Number(process.env.STEPS ?? 3);
 const BY_SIZE = process.env.BY_SIZE === '1';
+// The model to profile (default the 28-block ResNet): normal, aa, resnet, rezero or rezero_mixup.
+const MODEL = (process.env.MODEL ?? 'resnet') as ModelName;
 // Below this many output elements a kernel works on parameters or statistics (the largest conv kernel has 36,864).
 const SMALL_ELEMENTS = 40_000;
 
@@ -143,14 +145,14 @@ async function main(): Promise<void> {
   if (!registerOneDnnBackend()) throw new Error(`the onednn backend is unavailable: ${unavailableReason()}`);
   await tf.setBackend(BACKEND);
   console.log(
-    `ResNet (28 blocks), batch ${BATCH}, 24x24x3, Adam; tfjs ${tf.version.tfjs}, oneDNN ${onednnVersion()}, ` +
+    `${MODEL}, batch ${BATCH}, 24x24x3, Adam; tfjs ${tf.version.tfjs}, oneDNN ${onednnVersion()}, ` +
       `${threadCount()} OpenMP threads, ${os.cpus()[0]?.model ?? '?'}; load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`,
   );
   const totals = new Map<string, KernelTotals>();
   const { enabled, nested } = instrumentKernels(totals);
 
-  const model = resnet(false);
-  const { step, dispose } = makeStep(model, BATCH, false);
+  const model = buildModel(MODEL);
+  const { step, dispose } = makeStep(model, BATCH, MODEL === 'rezero_mixup');
   for (let i = 0; i < WARMUP; i++) step();
 
   // Unwrapped steps first: the wall time without the timers, to show what the instrumentation costs.

@@ -129,7 +129,7 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
 }
 
 // Rows per float partial sum of the batch statistics: short enough that float rounding stays at the
-// level of the inputs' own, long enough that the loop over channels runs vectorised.
+// level of the inputs' own, long enough that the loops run vectorised.
 constexpr int64_t kStatBlock = 64;
 
 // Rows and channels of a channels-last tensor x [..., C] with [C] statistics, checked.
@@ -137,6 +137,30 @@ int64_t rowsOf(const F32& xa, int64_t C) {
   AA_REQUIRE(C >= 1 && xa.n % C == 0, "channels must be >= 1 and divide x's size " + std::to_string(xa.n) + ", got " + std::to_string(C));
   return xa.n / C;
 }
+
+// Per-channel loops over x [rows, C] run over "spans" of k whole rows (k * C >= 64 floats) with the
+// channel parameters repeated k times, so that a chapter-sized C of 16 still fills the vector units
+// instead of paying a loop start per 16 floats. The rows left over (rows % k) are done one by one.
+struct Spans {
+  int64_t C, k, L, spans, tail;  // L = k * C floats per span; tail rows after the last span
+  Spans(int64_t rows, int64_t channels) : C(channels) {
+    k = C >= 64 ? 1 : (64 + C - 1) / C;
+    L = k * C;
+    spans = rows / k;
+    tail = rows - spans * k;
+  }
+  // The [C] values repeated k times.
+  std::vector<float> repeat(const float* v) const {
+    std::vector<float> r(L);
+    for (int64_t j = 0; j < L; j++) r[j] = v[j % C];
+    return r;
+  }
+  // Folds [L] partial sums into [C].
+  void fold(const std::vector<double>& a, double* out) const {
+    for (int64_t c = 0; c < C; c++) out[c] = 0;
+    for (int64_t j = 0; j < L; j++) out[j % C] += a[j];
+  }
+};
 
 // centered(x, mean, C, out, power): out = (x - mean) (power 1) or (x - mean)^2 (power 2), mean [C]
 // broadcast over the rows, each step rounded to float32 as tfjs's Sub and Square kernels round it.
@@ -185,24 +209,36 @@ Napi::Value CenteredVariance(const Napi::CallbackInfo& info) {
     expectLength(outa, C, "out");
     const float* x = xa.p;
     const float* m = ma.p;
-    std::vector<double> acc(C, 0.0);
-    std::vector<float> part(C);
-    double* a = acc.data();
-    float* f = part.data();
-    // Float partial sums over blocks of rows (vectorised), added into double totals between blocks.
-    for (int64_t r0 = 0; r0 < rows; r0 += kStatBlock) {
-      const int64_t r1 = r0 + kStatBlock < rows ? r0 + kStatBlock : rows;
-      for (int64_t c = 0; c < C; c++) f[c] = 0.f;
-      for (int64_t r = r0; r < r1; r++) {
-        const float* xr = x + r * C;
+    const Spans sp(rows, C);
+    const std::vector<float> mr = sp.repeat(m);
+    std::vector<double> acc(sp.L, 0.0);
+    std::vector<float> part(sp.L);
+    const float* __restrict pm = mr.data();
+    float* __restrict f = part.data();
+    // Float partial sums over blocks of spans (vectorised), added into double totals between blocks.
+    for (int64_t s0 = 0; s0 < sp.spans; s0 += kStatBlock) {
+      const int64_t s1 = s0 + kStatBlock < sp.spans ? s0 + kStatBlock : sp.spans;
+      for (int64_t j = 0; j < sp.L; j++) f[j] = 0.f;
+      for (int64_t t = s0; t < s1; t++) {
+        const float* __restrict xs = x + t * sp.L;
 #pragma omp simd
-        for (int64_t c = 0; c < C; c++) {
-          const float d = xr[c] - m[c];
-          f[c] += d * d;
+        for (int64_t j = 0; j < sp.L; j++) {
+          const float d = xs[j] - pm[j];
+          f[j] += d * d;
         }
       }
-      for (int64_t c = 0; c < C; c++) a[c] += f[c];
+      for (int64_t j = 0; j < sp.L; j++) acc[j] += f[j];
     }
+    for (int64_t r = sp.spans * sp.k; r < rows; r++) {
+      const float* xr = x + r * C;
+      for (int64_t c = 0; c < C; c++) {
+        const float d = xr[c] - m[c];
+        acc[c] += static_cast<double>(d * d);
+      }
+    }
+    std::vector<double> total(C);
+    sp.fold(acc, total.data());
+    const double* a = total.data();
     for (int64_t c = 0; c < C; c++) outa.p[c] = static_cast<float>(rows > 0 ? a[c] / static_cast<double>(rows) : NAN);
     return info.Env().Undefined();
   });
@@ -229,32 +265,44 @@ Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
     const float* x = xa.p;
     const float* dy = dya.p;
     float* dx = dxa.p;
-    std::vector<float> m(ma.p, ma.p + C);
-    std::vector<double> s1(C, 0.0), s2(C, 0.0);
-    std::vector<float> f1(C), f2(C);
-    const float* pm = m.data();
-    double *a1 = s1.data(), *a2 = s2.data();
-    float* __restrict p1 = f1.data();
-    float* __restrict p2 = f2.data();
-    // Float partial sums over blocks of rows (vectorised), added into double totals between blocks.
-    for (int64_t r0 = 0; r0 < rows; r0 += kStatBlock) {
-      const int64_t r1 = r0 + kStatBlock < rows ? r0 + kStatBlock : rows;
-      for (int64_t c = 0; c < C; c++) p1[c] = p2[c] = 0.f;
-      for (int64_t r = r0; r < r1; r++) {
-        const float* __restrict xr = x + r * C;
-        const float* __restrict gr = dy + r * C;
+    const Spans sp(rows, C);
+    const std::vector<float> mr = sp.repeat(ma.p);
+    std::vector<double> a1(sp.L, 0.0), a2(sp.L, 0.0);
+    std::vector<float> f1(sp.L), f2(sp.L);
+    {
+      const float* __restrict pm = mr.data();
+      float* __restrict p1 = f1.data();
+      float* __restrict p2 = f2.data();
+      // Pass 1: S1 = sum(dy), S2 = sum(dy * (x - mean)); float partial sums over blocks of spans.
+      for (int64_t s0 = 0; s0 < sp.spans; s0 += kStatBlock) {
+        const int64_t s1 = s0 + kStatBlock < sp.spans ? s0 + kStatBlock : sp.spans;
+        for (int64_t j = 0; j < sp.L; j++) p1[j] = p2[j] = 0.f;
+        for (int64_t t = s0; t < s1; t++) {
+          const float* __restrict xs = x + t * sp.L;
+          const float* __restrict gs = dy + t * sp.L;
 #pragma omp simd
-        for (int64_t c = 0; c < C; c++) {
-          const float g = gr[c];
-          p1[c] += g;
-          p2[c] += g * (xr[c] - pm[c]);
+          for (int64_t j = 0; j < sp.L; j++) {
+            const float g = gs[j];
+            p1[j] += g;
+            p2[j] += g * (xs[j] - pm[j]);
+          }
+        }
+        for (int64_t j = 0; j < sp.L; j++) {
+          a1[j] += p1[j];
+          a2[j] += p2[j];
         }
       }
+    }
+    for (int64_t r = sp.spans * sp.k; r < rows; r++) {
       for (int64_t c = 0; c < C; c++) {
-        a1[c] += p1[c];
-        a2[c] += p2[c];
+        const float g = dy[r * C + c];
+        a1[c] += g;
+        a2[c] += static_cast<double>(g) * (x[r * C + c] - ma.p[c]);
       }
     }
+    std::vector<double> s1(C), s2(C);
+    sp.fold(a1, s1.data());
+    sp.fold(a2, s2.data());
     // dx = A * dy + B * (x - mean) + D per channel.
     std::vector<float> A(C), B(C), D(C);
     const double M = static_cast<double>(rows);
@@ -267,16 +315,22 @@ Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
       doa.p[c] = static_cast<float>(s1[c]);
       dsa.p[c] = static_cast<float>(s2[c] * inv);
     }
-    const float* __restrict pa = A.data();
-    const float* __restrict pb = B.data();
-    const float* __restrict pd = D.data();
+    const std::vector<float> Ar = sp.repeat(A.data()), Br = sp.repeat(B.data()), Dr = sp.repeat(D.data());
+    const float* __restrict pa = Ar.data();
+    const float* __restrict pb = Br.data();
+    const float* __restrict pd = Dr.data();
+    const float* __restrict pm = mr.data();
+    // Pass 2, over spans, then the tail rows.
 #pragma omp parallel for num_threads(threadsFor(xa.n)) schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-      const float* __restrict xr = x + r * C;
-      const float* __restrict gr = dy + r * C;
-      float* __restrict dr = dx + r * C;
+    for (int64_t t = 0; t < sp.spans; t++) {
+      const float* __restrict xs = x + t * sp.L;
+      const float* __restrict gs = dy + t * sp.L;
+      float* __restrict ds = dx + t * sp.L;
 #pragma omp simd
-      for (int64_t c = 0; c < C; c++) dr[c] = pa[c] * gr[c] + pb[c] * (xr[c] - pm[c]) + pd[c];
+      for (int64_t j = 0; j < sp.L; j++) ds[j] = pa[j] * gs[j] + pb[j] * (xs[j] - pm[j]) + pd[j];
+    }
+    for (int64_t r = sp.spans * sp.k; r < rows; r++) {
+      for (int64_t c = 0; c < C; c++) dx[r * C + c] = A[c] * dy[r * C + c] + B[c] * (x[r * C + c] - ma.p[c]) + D[c];
     }
     return info.Env().Undefined();
   });

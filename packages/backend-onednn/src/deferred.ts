@@ -94,7 +94,6 @@ export function deferredOutput(backend: CpuBackend, shape: number[], recipe: Def
     enumerable: true,
     configurable: true,
     get() {
-      if (process.env.DEBUG_DEFERRED) console.log('computed', p.recipe.kind, new Error().stack?.split('\n').slice(2, 9).join('\n'));
       const values = compute(p);
       deferredStats.computed++;
       adopt(values, info.dataId);
