@@ -55,10 +55,11 @@ export interface OneDnnBackendOptions {
   /** A kept buffer unused for this many milliseconds is dropped and its memory returned (default 3000). */
   poolIdleMs?: number;
   /**
-   * Replace tfjs-core's gradients of Mean, Sum and FusedBatchNorm by dispatchers that, while
-   * `onednn` is the active backend, compute the same values with fewer kernels (a tile instead of
-   * a multiplication by a fresh `ones` tensor; one native pass for batch norm). On other backends
-   * and for higher-order gradients they run tfjs-core's functions unchanged. Default true.
+   * Replace tfjs-core's gradients of Mean, Sum, FusedBatchNorm, Relu, Square and Sub by dispatchers
+   * that, while `onednn` is the active backend, compute the same values with fewer kernels, and defer
+   * `tf.moments`' full-size intermediates (batch norm in training mode: its gradient then folds the
+   * statistics' gradients into dx in one native kernel). On other backends and for higher-order
+   * gradients the dispatchers run tfjs-core's functions unchanged. Default true.
    */
   fuseGradients?: boolean;
 }

@@ -67,7 +67,7 @@ describeNative('batch-norm training fusion', () => {
     const loss = () => tf.losses.softmaxCrossEntropy(ys, m.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar;
     optimizer.minimize(loss); // creates the optimizer's slots
     const before = tf.memory();
-    for (let i = 0; i < 3; i++) tf.dispose(optimizer.minimize(loss, true));
+    for (let i = 0; i < 3; i++) tf.dispose(optimizer.minimize(loss, true) ?? []);
     const after = tf.memory();
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numDataBuffers).toBe(before.numDataBuffers);
