@@ -336,8 +336,11 @@ export function compareWithReference(runs: readonly Results[], references: reado
     throw new Error(`tolerance must be a non-negative number of percentage points, got ${String(tolerance)}.`);
   }
   const rows: FidelityRow[] = [];
-  for (const [name, refs] of groupReferences(references)) {
-    for (const target of REFERENCE_MODELS[name] ?? []) rows.push(compareModel(runs, name, refs, target, tolerance));
+  const groups = groupReferences(references);
+  // Rows in the bench's order (the chapter's sections, then the exercises), whatever the order of the files.
+  for (const [name, targets] of Object.entries(REFERENCE_MODELS)) {
+    const refs = groups.get(name);
+    if (refs) for (const target of targets) rows.push(compareModel(runs, name, refs, target, tolerance));
   }
   const report: FidelityReport = { tolerance, rows };
   const std = (side: 'ours' | 'pytorch', ...names: string[]) => {
