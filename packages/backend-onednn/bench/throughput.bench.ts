@@ -14,6 +14,8 @@
  *                          threads and with 1), right after measuring it, and save the figures to
  *                          bench/torch-throughput.json
  *   MEMORY=0               skip the 200-step memory check
+ *   RSS=0                  skip the peak resident memory of each model's training (bench/peak-rss.ts in a
+ *                          process of its own, and with TORCH=1 PyTorch's in one of its own: ru_maxrss of both)
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -47,6 +49,8 @@ interface Row {
   onednn1?: number;
   torch?: number;
   torch1?: number;
+  rss?: number;
+  torchRss?: number;
 }
 
 function loadavg(): string {
@@ -81,6 +85,38 @@ function runTorch(name: ModelName, threads: number): TorchRecord | undefined {
     return undefined;
   }
   return JSON.parse(line) as TorchRecord;
+}
+
+/** Peak RSS (MiB) of training `name` on onednn in a fresh process (bench/peak-rss.ts). */
+function onednnPeakRss(name: ModelName): number | undefined {
+  const script = path.join(packageDir, 'bench', 'peak-rss.ts');
+  // process.execArgv carries tsx's loader, so the child runs TypeScript the way this bench does.
+  const res = spawnSync(process.execPath, [...process.execArgv, script, name], { encoding: 'utf8' });
+  const line = (res.stdout ?? '').split('\n').find((l) => l.startsWith('{"model"'));
+  if (res.status !== 0 || line === undefined) {
+    console.log(`  peak RSS run failed for ${name}: ${(res.stderr ?? '').trim().split('\n').pop() ?? res.status}`);
+    return undefined;
+  }
+  return (JSON.parse(line) as { maxRssMiB: number }).maxRssMiB;
+}
+
+/** Peak RSS (MiB) of PyTorch's throughput run of `name` (the same script, its process's ru_maxrss). */
+function torchPeakRss(name: ModelName, threads: number): number | undefined {
+  if (torchScript === undefined) return undefined;
+  const code = [
+    'import json, resource, runpy, sys',
+    'script, model = sys.argv[1], sys.argv[2]',
+    'sys.argv = [script, model]',
+    "runpy.run_path(script, run_name='__main__')",
+    "print(json.dumps({'maxrss_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))",
+  ].join('\n');
+  const res = spawnSync('/usr/bin/python3', ['-c', code, torchScript, name], { encoding: 'utf8', env: { ...process.env, THREADS: String(threads) } });
+  const line = (res.stdout ?? '').split('\n').find((l) => l.startsWith('{"maxrss_kib"'));
+  if (res.status !== 0 || line === undefined) {
+    console.log(`  PyTorch peak RSS run failed for ${name}: ${(res.stderr ?? '').trim().split('\n').pop() ?? res.status}`);
+    return undefined;
+  }
+  return (JSON.parse(line) as { maxrss_kib: number }).maxrss_kib / 1024;
 }
 
 function fmt(v: number | undefined, digits = 1): string {
@@ -159,6 +195,11 @@ async function main(): Promise<void> {
       row.torch = mine.find((r) => r.threads === cores)?.img_per_s;
       row.torch1 = cores > 1 ? mine.find((r) => r.threads === 1)?.img_per_s : undefined;
     }
+    if (available && process.env.RSS !== '0') {
+      row.rss = onednnPeakRss(row.model);
+      if (withTorch) row.torchRss = torchPeakRss(row.model, os.cpus().length);
+      console.log(`${row.model}: peak RSS onednn ${fmt(row.rss)} MiB${withTorch ? `, PyTorch ${fmt(row.torchRss)} MiB` : ''}`);
+    }
     if (withCpu && (row.model !== 'rezero_mixup' || process.env.CPU_ALL === '1')) {
       await tf.setBackend('cpu');
       const batch = resnet ? resnetCpuBatch : BATCH;
@@ -197,6 +238,16 @@ async function main(): Promise<void> {
       `| ${r.model} | ${cpu} | ${fmt(r.onednn)} | ${fmt(r.onednn1)} | ${fmt(r.torch)} | ${fmt(r.torch1)} | ${ratio(r.onednn, r.torch)} | ` +
         `${ratio(best(r.onednn, r.onednn1), best(r.torch, r.torch1))} | ${speedup} |`,
     );
+  }
+
+  if (rows.some((r) => r.rss !== undefined)) {
+    console.log('');
+    console.log('| model | peak RSS onednn (MiB) | peak RSS PyTorch (MiB) | onednn / PyTorch |');
+    console.log('| --- | ---: | ---: | ---: |');
+    for (const r of rows) {
+      const ratio = r.rss !== undefined && r.torchRss !== undefined ? (r.rss / r.torchRss).toFixed(2) : '—';
+      console.log(`| ${r.model} | ${fmt(r.rss, 0)} | ${fmt(r.torchRss, 0)} | ${ratio} |`);
+    }
   }
 
   if (available && process.env.MEMORY !== '0') {
