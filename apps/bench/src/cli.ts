@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { Command, Option } from 'commander';
@@ -24,10 +24,12 @@ import { formatDuration, measureThroughput, ONEDNN_REFERENCE, type Throughput } 
 import { CHAPTER_EXPERIMENTS, EXERCISES, EXPERIMENTS } from './experiments';
 import type { Experiment } from './experiments/types';
 import { compareWithReference, fidelityPassed, formatFidelity, readReferences } from './fidelity';
+import { addWorkerCommand, earlierPlan, queueUrl, reportCommand } from './jobs/commands';
+import { runOnQueue } from './jobs/submit';
 import { fixedPlan, planToBudget, type RunPlan } from './plan';
 import { streamSink } from './progress';
-import { readResults, RESULTS_FILE } from './report/results';
-import { runExperiments, writeReport } from './runner';
+import { readResults } from './report/results';
+import { runExperiments } from './runner';
 
 const sink = streamSink(process.stderr);
 const log = (line: string) => sink.line(line);
@@ -63,7 +65,8 @@ function addTrainingOptions(cmd: Command): Command {
     .option('--subset', 'train on the CIFAR-10 subset embedded in the project (10,000 / 2,500 images) without looking for the full set')
     .option('--cache-dir <dir>', 'download cache of @aa/cifar-data (default ~/.cache/aa-cifar-data)')
     .addOption(new Option('--data-url <url>', 'CIFAR-10 download address').hideHelp())
-    .option('--resume', 'continue an interrupted run in --out')
+    .option('--resume', 'continue an interrupted run in --out (with --queue: re-attach to it, retrying failed jobs)')
+    .option('--queue <url>', "put the training jobs on the BullMQ queue of this Redis (redis://host:port) for 'aa-bench worker' processes, wait for them, then merge their results into the report", queueUrl)
     .option('--dry-run', 'print the sizes chosen and the time estimate, then stop without training');
 }
 
@@ -100,12 +103,10 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** Sizes the run: the stored plan of a resumed run, the user's sizes, or the largest plan that fits the budget. */
 function chooseRunPlan(experiments: readonly Experiment[], o: TrainCliOptions, backend: BackendInfo, available: { train: number; test: number }, out: string): RunPlan {
   const trainers = experiments.filter((e) => e.trains);
-  if (o.resume && existsSync(join(out, RESULTS_FILE)) && !explicitSizes(o) && o.preset === 'auto') {
-    const before = readResults(out);
-    if (before.settings) {
-      log(`--resume: continuing with the earlier run's sizes`);
-      return { sizes: { trainSize: before.settings.trainSize, testSize: before.settings.testSize }, plans: before.settings.plans, seconds: Number.NaN, why: before.settings.sizing };
-    }
+  const before = o.resume && !explicitSizes(o) && o.preset === 'auto' ? earlierPlan(out) : null;
+  if (before) {
+    log(`--resume: continuing with the earlier run's sizes`);
+    return before;
   }
   const cap = (s: { trainSize: number; testSize: number }) => ({ trainSize: Math.min(s.trainSize, available.train), testSize: Math.min(s.testSize, available.test) });
   const seeds = (n: number) => Array.from({ length: n }, (_, i) => o.seed + i);
@@ -174,7 +175,8 @@ async function runCommand(command: string, experiments: readonly Experiment[], v
   };
   process.once('SIGINT', onInterrupt);
   try {
-    await runExperiments({ out, command, experiments, options: experimentOptions(experiments, values), backend: info, sink, resume: values.resume === true, training });
+    const request = { out, command, experiments, options: experimentOptions(experiments, values), backend: info, sink, resume: values.resume === true, training };
+    await (typeof values.queue === 'string' ? runOnQueue(request, { url: values.queue }) : runExperiments(request));
   } finally {
     process.removeListener('SIGINT', onInterrupt);
   }
@@ -210,12 +212,14 @@ function exerciseList(value: string): number[] {
 
 program
   .command('report')
-  .description('rebuild report.md and report.html of a run from its results.json')
+  .description("rebuild report.md and report.html of a run from its results.json (a --queue run: merge its workers' results into results.json first)")
   .argument('<dir>', 'the run folder')
-  .action((dir: string) => {
-    writeReport(resolve(dir), readResults(resolve(dir)));
+  .action(async (dir: string) => {
+    await reportCommand(dir, globals().backend, sink);
     process.stdout.write(`${resolve(dir, 'report.html')}\n`);
   });
+
+addWorkerCommand(program, () => globals().backend, sink);
 
 program
   .command('compare')
