@@ -120,7 +120,8 @@ describe('the peers compute what the tfjs models compute', () => {
       const specs = KEYS.map((peer, m) => {
         const spec = peerSpecs().find((p) => p.peer === peer)?.spec as ModelSpec;
         const model = spec.build(m);
-        const weights = weightedLayers(model).flatMap((layer, index) =>
+        const weights: { layer: number; name: string; shape: tf.Shape; offset: number; flattenFrom?: number[] }[] = [];
+        weightedLayers(model).forEach((layer, index) =>
           tf.tidy(() => {
             // Weights as built (PyTorch's init), but BatchNorm statistics and ReZero gates moved off their starting
             // values, so that every branch and every normalisation shows in the logits.
@@ -129,14 +130,16 @@ describe('the peers compute what the tfjs models compute', () => {
               return r ? tf.randomUniform(value.shape, r[0], r[1], 'float32', 1000 * m + index * 10 + k) : value;
             });
             layer.setWeights(moved);
-            return layer.weights.map((w, k) => ({ layer: index, name: w.originalName, shape: w.shape, offset: push(moved[k]?.dataSync() as Float32Array), flattenFrom: flattenFrom(layer) }));
+            layer.weights.forEach((w, k) => weights.push({ layer: index, name: w.originalName, shape: w.shape, offset: push(moved[k]?.dataSync() as Float32Array), flattenFrom: flattenFrom(layer) }));
           }),
         );
-        const entry = tf.tidy(() => {
-          const input = tf.randomUniform([2, 24, 24, 3], 0, 1, 'float32', 77);
-          expected[peer] = (model.predict(input) as tf.Tensor).arraySync() as number[][];
-          return { model: peer, classes: spec.classes ?? 10, input: { shape: input.shape, offset: push(input.dataSync() as Float32Array) }, weights };
+        let input: { shape: number[]; offset: number } = { shape: [], offset: 0 };
+        tf.tidy(() => {
+          const x = tf.randomUniform([2, 24, 24, 3], 0, 1, 'float32', 77);
+          expected[peer] = (model.predict(x) as tf.Tensor).arraySync() as number[][];
+          input = { shape: x.shape, offset: push(x.dataSync() as Float32Array) };
         });
+        const entry = { model: peer, classes: spec.classes ?? 10, input, weights };
         model.dispose();
         return entry;
       });
