@@ -3,6 +3,7 @@
 // window order (row-major), the average forward divides by the number of valid pixels while the
 // average gradient divides by the full window size (as the cpu kernel does).
 // Channels are the innermost loop, so every window step is one vector operation.
+#include <climits>
 #include <cmath>
 #include <limits>
 
@@ -87,6 +88,55 @@ Napi::Value PoolForward(const Napi::CallbackInfo& info) {
 
 // maxPoolGrad(dy, x, dx, params): dx is zeroed here, then each output's gradient goes to the
 // position of its window's first strict maximum. One image per task: windows overlap only inside it.
+// The body of maxPoolGrad: per output pixel the first maximum of its window (strictly greater wins,
+// as tfjs-backend-cpu's maxPoolPositions), found branch-free so that the loop over channels runs
+// vectorised; Index is int32 when an image's offsets fit (lanes as wide as the floats').
+template <typename Index>
+void maxPoolGradImpl(const PoolGeometry& g, const float* dy, const float* x, float* dx) {
+  const int64_t imageIn = g.IH * g.IW * g.C;
+#pragma omp parallel num_threads(threadsFor(g.N * g.OH * g.OW * g.C * g.KH * g.KW))
+  {
+    std::vector<float> bestv(g.C);
+    std::vector<Index> wherev(g.C);
+    float* __restrict best = bestv.data();
+    Index* __restrict where = wherev.data();
+#pragma omp for schedule(static)
+    for (int64_t n = 0; n < g.N; n++) {
+      float* dxn = dx + n * imageIn;
+      for (int64_t i = 0; i < imageIn; i++) dxn[i] = 0.f;
+      const float* xn = x + n * imageIn;
+      for (int64_t oh = 0; oh < g.OH; oh++) {
+        const int64_t h0 = g.rowStart(oh);
+        const int64_t hs = maxI(0, h0), he = minI(g.IH, h0 + g.KH);
+        for (int64_t ow = 0; ow < g.OW; ow++) {
+          const int64_t w0 = g.colStart(ow);
+          const int64_t ws = maxI(0, w0), we = minI(g.IW, w0 + g.KW);
+          for (int64_t c = 0; c < g.C; c++) {
+            best[c] = -std::numeric_limits<float>::infinity();
+            where[c] = -1;
+          }
+          for (int64_t h = hs; h < he; h++) {
+            for (int64_t w = ws; w < we; w++) {
+              const Index off = static_cast<Index>((h * g.IW + w) * g.C);
+              const float* __restrict in = xn + off;
+#pragma omp simd
+              for (int64_t c = 0; c < g.C; c++) {
+                const bool gt = in[c] > best[c];
+                best[c] = gt ? in[c] : best[c];
+                where[c] = gt ? static_cast<Index>(off + c) : where[c];
+              }
+            }
+          }
+          const float* g_out = dy + ((n * g.OH + oh) * g.OW + ow) * g.C;
+          for (int64_t c = 0; c < g.C; c++) {
+            if (where[c] >= 0) dxn[where[c]] += g_out[c];
+          }
+        }
+      }
+    }
+  }
+}
+
 Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
   return guarded(info, "maxPoolGrad", [&]() -> Napi::Value {
     const F32 dya = f32(info[0], "dy"), xa = f32(info[1], "x"), dxa = f32(info[2], "dx");
@@ -98,44 +148,10 @@ Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
     const float* x = xa.p;
     float* dx = dxa.p;
     const int64_t imageIn = g.IH * g.IW * g.C;
-#pragma omp parallel num_threads(threadsFor(g.N * g.OH * g.OW * g.C * g.KH * g.KW))
-    {
-      std::vector<float> best(g.C);
-      std::vector<int64_t> where(g.C);
-#pragma omp for schedule(static)
-      for (int64_t n = 0; n < g.N; n++) {
-        float* dxn = dx + n * imageIn;
-        for (int64_t i = 0; i < imageIn; i++) dxn[i] = 0.f;
-        const float* xn = x + n * imageIn;
-        for (int64_t oh = 0; oh < g.OH; oh++) {
-          const int64_t h0 = g.rowStart(oh);
-          const int64_t hs = maxI(0, h0), he = minI(g.IH, h0 + g.KH);
-          for (int64_t ow = 0; ow < g.OW; ow++) {
-            const int64_t w0 = g.colStart(ow);
-            const int64_t ws = maxI(0, w0), we = minI(g.IW, w0 + g.KW);
-            for (int64_t c = 0; c < g.C; c++) {
-              best[c] = -std::numeric_limits<float>::infinity();
-              where[c] = -1;
-            }
-            for (int64_t h = hs; h < he; h++) {
-              for (int64_t w = ws; w < we; w++) {
-                const int64_t off = (h * g.IW + w) * g.C;
-                const float* in = xn + off;
-                for (int64_t c = 0; c < g.C; c++) {
-                  if (in[c] > best[c]) {
-                    best[c] = in[c];
-                    where[c] = off + c;
-                  }
-                }
-              }
-            }
-            const float* g_out = dy + ((n * g.OH + oh) * g.OW + ow) * g.C;
-            for (int64_t c = 0; c < g.C; c++) {
-              if (where[c] >= 0) dxn[where[c]] += g_out[c];
-            }
-          }
-        }
-      }
+    if (imageIn <= INT32_MAX) {
+      maxPoolGradImpl<int32_t>(g, dy, x, dx);
+    } else {
+      maxPoolGradImpl<int64_t>(g, dy, x, dx);
     }
     return info.Env().Undefined();
   });
