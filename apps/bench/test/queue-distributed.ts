@@ -161,10 +161,13 @@ async function main(): Promise<void> {
       `exit ${wrongExit}: ${wrong.stderr.slice(-1500)}`,
     );
 
-    // Three workers; the first one seen mid-job with a checkpoint written is SIGKILLed.
+    // Three workers. The first one seen mid-job with a checkpoint written is SIGKILLed; the next one seen so (another
+    // job) gets SIGTERM, gives its job back and exits; a fourth worker then joins.
     const holding = new Map<number, string | null>();
-    let killed: { pid: number; job: string; checkpoint: string; at: number } | null = null;
-    for (let i = 0; i < WORKERS; i++) {
+    type Event = { pid: number; job: string; checkpoint: string; at: number };
+    let killed: Event | null = null;
+    let stopped: (Event & { worker: Proc }) | null = null;
+    const addWorker = () => {
       const w: Proc = start(['--backend', 'onednn', 'worker', '--queue', url, ...WORKER_ARGS], (line) => {
         const pid = w.child.pid as number;
         const started = /^job (\S+): started on \S+:(\d+)/.exec(line);
@@ -172,21 +175,28 @@ async function main(): Promise<void> {
         if (/^job \S+: (finished|already finished)/.test(line)) holding.set(pid, null);
       });
       workers.push(w);
-    }
+    };
+    for (let i = 0; i < WORKERS; i++) addWorker();
     const submitterExit = (async () => finished(submitter, 'the submitter', 900_000))();
     let done = false;
     void submitterExit.then(() => (done = true));
-    while (!done && !killed) {
-      for (const w of workers) {
+    while (!done && !stopped) {
+      for (const w of [...workers]) {
         const pid = w.child.pid as number;
         const job = holding.get(pid);
-        if (!job || killed) continue;
+        if (!job || stopped || job === (killed as Event | null)?.job || w.child.exitCode !== null || w.child.signalCode !== null) continue;
         const pointer = join(out, 'checkpoints', job, 'checkpoint.json');
-        if (existsSync(pointer) && !existsSync(join(out, 'runs', `${job}.json`))) {
-          const checkpoint = (JSON.parse(readFileSync(pointer, 'utf8')) as { latest: string }).latest;
+        if (!existsSync(pointer) || existsSync(join(out, 'runs', `${job}.json`))) continue;
+        const checkpoint = (JSON.parse(readFileSync(pointer, 'utf8')) as { latest: string }).latest;
+        if (!killed) {
           w.child.kill('SIGKILL');
           killed = { pid, job, checkpoint, at: performance.now() };
           console.log(`queue test: SIGKILLed worker ${pid} while it trained ${job} (latest checkpoint ${checkpoint})`);
+        } else {
+          w.child.kill('SIGTERM');
+          stopped = { pid, job, checkpoint, at: performance.now(), worker: w };
+          console.log(`queue test: sent SIGTERM to worker ${pid} while it trained ${job} (latest checkpoint ${checkpoint})`);
+          addWorker();
         }
       }
       await new Promise((r) => setTimeout(r, 20));
@@ -195,6 +205,7 @@ async function main(): Promise<void> {
     const queueSeconds = (performance.now() - tQueue) / 1000;
     check('the submitter waits for every job and merges them (exit 0)', exit === 0, submitter.stderr.slice(-3000));
     check('a worker was killed mid-job after writing a checkpoint', killed !== null);
+    check('another was stopped with SIGTERM mid-job', stopped !== null);
 
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Json;
     const expected = JSON.parse(readFileSync(join(root, 'reference', 'results.json'), 'utf8')) as Json;
@@ -207,6 +218,8 @@ async function main(): Promise<void> {
     check('every run records its worker (host, pid, onednn, versions, code)', got.every((r) => r.worker?.backend === 'onednn' && r.worker.pid > 0 && r.worker.code && r.worker.packages['@aa/train-loop']));
 
     let retrySeconds = Number.NaN;
+    const stopRecord = stopped ? got.find((r) => `shift-${r.key}-seed${r.seed}` === stopped?.job) : undefined;
+    const stoppedSeconds = stopped && stopRecord ? (Date.parse(stopRecord.worker.startedAt) - (performance.timeOrigin + stopped.at)) / 1000 : Number.NaN;
     if (killed) {
       const k = killed;
       const record = got.find((r) => `shift-${r.key}-seed${r.seed}` === k.job) as Json | undefined;
@@ -220,6 +233,13 @@ async function main(): Promise<void> {
       retrySeconds = (Date.parse(record?.worker.startedAt ?? '') - (performance.timeOrigin + k.at)) / 1000;
       check('the retry resumed the checkpoint (log line)', !!retried && new RegExp(`resuming shift/${k.job.split('-')[1]} seed \\d+ from epoch ${record?.worker.resumedFromEpoch}`).test(retried.stderr));
       check('the submitter saw the job go back to the queue', new RegExp(`job ${k.job}: back in the queue`).test(submitter.stderr), submitter.stderr.slice(-2000));
+    }
+    if (stopped) {
+      const t = stopped;
+      const code = await finished(t.worker, 'the stopped worker', 60_000);
+      const record = got.find((r) => `shift-${r.key}-seed${r.seed}` === t.job) as Json | undefined;
+      check('a worker stopped with SIGTERM gives its job back at once and exits 143', code === 143 && new RegExp(`job ${t.job}: given back to the queue`).test(t.worker.stderr), `exit ${code}: ${t.worker.stderr.slice(-800)}`);
+      check(`its job ${t.job} went on elsewhere from its checkpoint`, !!record && record.worker.pid !== t.pid && record.worker.resumedFromEpoch >= 2, JSON.stringify(record?.worker));
     }
 
     // None completed twice: one published record per job, across every worker's log.
@@ -248,11 +268,12 @@ async function main(): Promise<void> {
       for (const r of got) byWorker.set(`${r.worker.hostname}:${r.worker.pid}`, (byWorker.get(`${r.worker.hostname}:${r.worker.pid}`) ?? 0) + 1);
       const starts = all.reduce((s, j) => s + j.attemptsStarted, 0);
       const stalls = all.reduce((s, j) => s + j.stalledCounter, 0);
-      check('only the killed worker\'s job was recovered as stalled', stalls === 1, `${stalls} stalled recoveries: ${all.map((j) => `${j.id} ${j.stalledCounter}`).join(', ')}`);
+      check("only the killed worker's job was recovered as stalled (the stopped one's was given back)", stalls === 1, `${stalls} stalled recoveries: ${all.map((j) => `${j.id} ${j.stalledCounter}`).join(', ')}`);
       console.log(
         `queue test figures: reference (in-process) ${refSeconds.toFixed(1)} s; queue run ${queueSeconds.toFixed(1)} s with ${WORKERS} workers; ` +
-          `${JOBS} jobs, ${starts} starts in all (the refused one and the killed one included), ${stalls} stalled recovery; jobs per worker ${JSON.stringify(Object.fromEntries(byWorker))}; ` +
-          (killed ? `killed worker ${killed.pid} in ${killed.job} after ${killed.checkpoint}; another worker resumed it ${retrySeconds.toFixed(1)} s later` : 'no kill'),
+          `${JOBS} jobs, ${starts} starts in all (the refused, killed and stopped ones included), ${stalls} stalled recovery; jobs per worker ${JSON.stringify(Object.fromEntries(byWorker))}; ` +
+          (killed ? `killed worker ${killed.pid} in ${killed.job} after ${killed.checkpoint}; another worker resumed it ${retrySeconds.toFixed(1)} s later` : 'no kill') +
+          (stopped ? `; stopped worker ${stopped.pid} in ${stopped.job}; another worker resumed it ${stoppedSeconds.toFixed(1)} s later` : ''),
       );
     } finally {
       await queue.close();

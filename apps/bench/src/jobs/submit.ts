@@ -193,12 +193,14 @@ async function waitForJobs(queue: Queue<QueueJobData>, out: string, jobs: readon
       if (state === 'active') {
         running++;
         if (progress && (progress.worker !== w.worker || progress.attempt !== w.attempt)) {
+          // Taken again between two looks, so its wait in the queue went unseen.
+          if (w.state === 'active' && w.worker) req.sink.line(`job ${w.job.name}: back in the queue (its worker ${w.worker} stopped); it resumes from its last checkpoint`);
           req.sink.line(`job ${w.job.name}: running on ${progress.worker} (attempt ${progress.attempt})`);
           w.worker = progress.worker;
           w.attempt = progress.attempt;
         }
       } else if (w.state === 'active' && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) {
-        req.sink.line(`job ${w.job.name}: back in the queue (its worker on ${w.worker ?? 'an unknown host'} stopped); it resumes from its last checkpoint`);
+        req.sink.line(`job ${w.job.name}: back in the queue (${w.worker ? `its worker ${w.worker} stopped` : 'a worker gave it back'}); it resumes from its last checkpoint`);
       }
       w.state = state;
     }

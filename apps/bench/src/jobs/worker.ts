@@ -135,10 +135,11 @@ export async function startWorker(o: WorkerOptions): Promise<WorkerHandle> {
         run = await runFor(data.out);
       } catch (err) {
         if (!(err instanceof RefusedError)) throw err;
-        // Given back, not failed: a fit worker takes it. This one stops, since every job of the run would be refused.
+        // Given back, not failed: a fit worker takes it. This one stops, since every job of the run would be refused;
+        // closing before the WaitingError keeps BullMQ from fetching the next job (this very one, often) meanwhile.
         refused = err;
         await job.moveToWait(token);
-        setImmediate(() => void close());
+        void close();
         throw new WaitingError();
       }
       const work = await workOf(run, data);
