@@ -24,7 +24,7 @@ import { formatDuration, measureThroughput, ONEDNN_REFERENCE, type Throughput } 
 import { CHAPTER_EXPERIMENTS, EXERCISES, EXPERIMENTS } from './experiments';
 import type { Experiment } from './experiments/types';
 import { compareWithReference, fidelityPassed, formatFidelity, readReferences } from './fidelity';
-import { addWorkerCommand, earlierPlan, queueUrl, reportCommand } from './jobs/commands';
+import { addWorkerCommand, checkQueue, earlierPlan, queueUrl, reportCommand } from './jobs/commands';
 import { runOnQueue } from './jobs/submit';
 import { fixedPlan, planToBudget, type RunPlan } from './plan';
 import { streamSink } from './progress';
@@ -141,6 +141,7 @@ function chooseRunPlan(experiments: readonly Experiment[], o: TrainCliOptions, b
 async function runCommand(command: string, experiments: readonly Experiment[], values: TrainCliOptions & Record<string, unknown>): Promise<void> {
   const trains = experiments.some((e) => e.trains);
   if (trains) checkTrainOptions(values);
+  if (typeof values.queue === 'string' && !values.dryRun) await checkQueue(values.queue);
   const { out, backend } = globals();
   const info = await selectBackend(backend);
   describeBackend(info).forEach((line) => log(line));

@@ -123,7 +123,7 @@ describe('the merge', () => {
       graph,
     };
     await expect(mergeQueueRun(out, manifest, backend, silent)).rejects.toThrow(
-      /^1 of the 2 jobs of the run in .*partial have not finished \(shift-aa-seed0\); start workers \(aa-bench worker --queue redis:\/\/127\.0\.0\.1:6379\) and wait for them, or re-attach: aa-bench --out .*partial shift --queue redis:\/\/127\.0\.0\.1:6379 \.\.\. --resume\.$/,
+      /^1 of the 2 jobs of the run in .*partial has not finished \(shift-aa-seed0\); start workers \(aa-bench worker --queue redis:\/\/127\.0\.0\.1:6379\) and wait for them, or re-attach: aa-bench --out .*partial shift --queue redis:\/\/127\.0\.0\.1:6379 \.\.\. --resume\.$/,
     );
   }, 120000);
 });

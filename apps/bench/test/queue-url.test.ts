@@ -40,13 +40,18 @@ describe('--queue addresses', () => {
     );
   });
 
-  it('the CLI: a bad address stops the run before anything is loaded; the worker needs --queue', () => {
+  it('the CLI: a bad or unreachable address stops the run before anything is loaded; the worker needs --queue', async () => {
     const tsx = require.resolve('tsx/cli');
     const run = (args: string[]) => spawnSync(process.execPath, [tsx, 'src/cli.ts', ...args], { cwd: join(__dirname, '..'), encoding: 'utf8' });
     const bad = run(['shift', '--subset', '--preset', 'smoke', '--queue', 'localhost:6379']);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/--queue must be a Redis URL redis:\/\/host:port .*got 'localhost:6379'/);
     expect(bad.stderr).not.toMatch(/data: /);
+    const closed = await closedPort();
+    const unreachable = run(['shift', '--subset', '--preset', 'smoke', '--queue', `redis://127.0.0.1:${closed}`]);
+    expect(unreachable.status).not.toBe(0);
+    expect(unreachable.stderr).toMatch(new RegExp(`cannot reach Redis at redis://127\\.0\\.0\\.1:${closed} \\(connect ECONNREFUSED`));
+    expect(unreachable.stderr).not.toMatch(/data: /);
     const worker = run(['worker']);
     expect(worker.status).not.toBe(0);
     expect(worker.stderr).toMatch(/required option '--queue <url>' not specified/);

@@ -10,13 +10,18 @@ import { readResults, RESULTS_FILE } from '../report/results';
 import { writeReport } from '../runner';
 import { readManifest } from './manifest';
 import { mergeQueueRun } from './merge';
-import { parseQueueUrl } from './redis';
+import { checkRedis, parseQueueUrl } from './redis';
 import { startWorker } from './worker';
 
 /** Parses `--queue`: checks the address now (reaching it is checked when the run starts). */
 export function queueUrl(value: string): string {
   parseQueueUrl(value);
   return value;
+}
+
+/** Fails at once when the Redis of `--queue` cannot be reached, before any data is loaded. */
+export async function checkQueue(value: string): Promise<void> {
+  await checkRedis(parseQueueUrl(value));
 }
 
 /** Parses a positive number of seconds (`--lock-seconds 2.5`), naming the option. */

@@ -33,7 +33,7 @@ export async function mergeQueueRun(out: string, manifest: RunManifest, backend:
   if (missing.length) {
     const names = missing.map((j) => j.name);
     throw new Error(
-      `${missing.length} of the ${manifest.graph.jobs.length} jobs of the run in ${out} have not finished (${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}); ` +
+      `${missing.length} of the ${manifest.graph.jobs.length} jobs of the run in ${out} ${missing.length === 1 ? 'has' : 'have'} not finished (${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}); ` +
         `start workers (aa-bench worker --queue ${manifest.queue.url}) and wait for them, or re-attach: aa-bench --out ${out} ${manifest.command} --queue ${manifest.queue.url} ... --resume.`,
     );
   }
