@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 
 import type { BackendInfo } from '../backend';
@@ -98,7 +101,12 @@ export async function startWorker(o: WorkerOptions): Promise<WorkerHandle> {
   const runFor = async (out: string): Promise<RunCache> => {
     if (cache?.out === out) return cache;
     const manifest = readManifest(out);
-    if (!manifest) throw new RefusedError(`the run folder ${out} is not visible here (no ${out}/jobs.json): every worker must see --out at the same path (a shared folder, e.g. NFS)`);
+    if (!manifest) {
+      // The folder around the run is there but the run is not: it was removed, so the job is dropped. Without that
+      // folder this machine does not see the share: the worker, not the job, is at fault.
+      if (existsSync(dirname(out))) throw new UnrecoverableError(`the run folder ${out} holds no run any more (no ${out}/jobs.json); the job is dropped`);
+      throw new RefusedError(`the run folder ${out} is not visible here (no ${dirname(out)}): every worker must see --out at the same path (a shared folder, e.g. NFS)`);
+    }
     const diffs = incompatibilities(manifest.submitter, me);
     if (diffs.length) throw new RefusedError(`this worker cannot train the jobs of ${out}: ${diffs.join('; ')}`);
     let inputs: RunInputs;
