@@ -162,7 +162,8 @@ describe('training experiments through the CLI (smoke sizes)', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/size: sized to finish in about 10 min on this backend .*: estimated (\d+ s|\d+ min)/);
     expect(r.stderr).toMatch(/plan: shift: \d+ epochs?, \d+ seeds? \(0/);
-    expect(r.stderr).toMatch(/plan: residual: \d+ epochs, 1 seed \(0\)/);
+    // The epoch count follows the measured speed (one epoch on a busy machine).
+    expect(r.stderr).toMatch(/plan: residual: \d+ epochs?, 1 seed \(0\)/);
     expect(existsSync(join(root, 'dry', 'results.json'))).toBe(false);
   });
 
