@@ -68,6 +68,11 @@ const policy: PoolPolicy = { capBytes: DEFAULT_POOL_BYTES, maxBufferBytes: DEFAU
 /** Sets some of the bounds and trims the free lists to them. */
 export function setPoolPolicy(next: Partial<PoolPolicy>): void {
   Object.assign(policy, next);
+  // A timer set for the old idle time would hold a shorter new one back until it fires.
+  if (timer !== null) {
+    clearTimeout(timer);
+    timer = null;
+  }
   if (freeBytes > policy.capBytes) clearPool();
   trim(performance.now(), true);
 }
