@@ -25,7 +25,7 @@ const fixtures = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'peers.json
 const SCRIPTS = join(__dirname, '..', 'scripts');
 const PYTHON = '/usr/bin/python3';
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
-/** Runs only where PyTorch is (CI has no python3-torch; the fixtures carry its numbers there). */
+/** Runs only where PyTorch is (.ci/run installs python3-torch; elsewhere the fixtures carry its numbers). */
 const withTorch = hasTorch ? it : it.skip;
 
 /** Every (peer name, bench model spec) pair, from REFERENCE_MODELS and the registry. */
