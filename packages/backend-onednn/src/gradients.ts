@@ -20,9 +20,9 @@ import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 
 import { isZeroData } from './deferred';
 import { fusionOn, setFusion } from './fusionSwitch';
-import { BATCH_NORM_GRAD } from './kernels/batchnorm';
+import { BATCH_NORM_GRAD, BATCH_NORM_TRAIN_GRAD } from './kernels/batchnorm';
 import { isMissing } from './kernels/common';
-import { BATCH_NORM_TRAIN_GRAD, RELU_GRAD, statisticOf, ZEROS } from './kernels/moments';
+import { RELU_GRAD, statisticOf, ZEROS } from './kernels/moments';
 import { normalisesWithOwnMoments } from './tapeMatch';
 
 /** What a gradient function returns: one lazy gradient per input name. */

@@ -7,11 +7,11 @@ import { engine, findBackendFactory, getKernel, getKernelsForBackend, registerBa
 
 import { OneDnnBackend, ONEDNN_BACKEND_NAME } from './backend';
 import { FUSED_GRADIENT_KERNELS, installFusedGradients, setFusedGradients } from './gradients';
-import { BATCH_NORM_GRAD, batchNormGrad } from './kernels/batchnorm';
+import { BATCH_NORM_GRAD, BATCH_NORM_TRAIN_GRAD, batchNormGrad, batchNormTrainGrad } from './kernels/batchnorm';
 import type { KernelArgs } from './kernels/common';
 import { isMissing, releaseScratch } from './kernels/common';
 import { nativeKernels } from './kernels/index';
-import { BATCH_NORM_TRAIN_GRAD, batchNormTrainGrad, RELU_GRAD, reluGrad, ZEROS, zeros } from './kernels/moments';
+import { RELU_GRAD, reluGrad, ZEROS, zeros } from './kernels/moments';
 import { isAvailable, nativeAddon, unavailableFix, unavailableReason } from './native';
 import { DEFAULT_POOL_BYTES, DEFAULT_POOL_IDLE_MS, DEFAULT_POOL_MAX_BUFFER_BYTES, setPoolPolicy } from './pool';
 import { assertBoolean, assertNames, assertNumber, assertOptions } from './validate';

@@ -33,26 +33,46 @@ export const batchNormKernels: NativeKernel[] = [{ kernelName: 'FusedBatchNorm',
 /** Name of this backend's own kernel for FusedBatchNorm's gradient (see gradients.ts). */
 export const BATCH_NORM_GRAD = 'OneDnnFusedBatchNormGrad';
 
-/**
- * FusedBatchNorm's gradient for [C] statistics in one pass: inputs x [..., C], mean, variance,
- * scale (optional) [C] and dy; outputs dx, dMean, dVariance, dScale, dOffset. The caller
- * (gradients.ts) has checked dtypes and shapes.
- */
-export function batchNormGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
+/** The float32 inputs of the gradient kernels below; the caller (gradients.ts) has checked dtypes and shapes. */
+function gradientInputs({ inputs, backend, attrs }: KernelArgs, kernelName: string) {
   const { x, mean, variance, scale, dy } = inputs;
   const xv = f32(backend, x);
   const mv = f32(backend, mean);
   const vv = f32(backend, variance);
   const dyv = f32(backend, dy);
   const sv = isMissing(scale) ? null : f32(backend, scale);
-  if (isMissing(x) || xv === null || mv === null || vv === null || dyv === null) {
-    throw new Error(`${BATCH_NORM_GRAD}: float32 inputs expected`);
+  if (isMissing(x) || xv === null || mv === null || vv === null || dyv === null || (!isMissing(scale) && sv === null)) {
+    throw new Error(`${kernelName}: float32 inputs expected`);
   }
-  const channels = mv.length;
   const epsilon = (attrs as unknown as FusedBatchNormAttrs | undefined)?.varianceEpsilon ?? 0.001;
+  return { shape: [...x.shape], xv, mv, vv, dyv, sv, epsilon, channels: mv.length };
+}
+
+/**
+ * FusedBatchNorm's gradient for [C] statistics in one pass: inputs x [..., C], mean, variance,
+ * scale (optional) [C] and dy; outputs dx, dMean, dVariance, dScale, dOffset.
+ */
+export function batchNormGrad(args: KernelArgs): TensorInfo[] {
+  const { shape, xv, mv, vv, dyv, sv, epsilon, channels } = gradientInputs(args, BATCH_NORM_GRAD);
   const dx = alloc(xv.length);
   const grads = [0, 1, 2, 3].map(() => new Float32Array(channels));
   const [dMean, dVariance, dScale, dOffset] = grads as [Float32Array, Float32Array, Float32Array, Float32Array];
   nativeAddon().batchNormGrad(xv, mv, vv, sv, dyv, epsilon, channels, dx, dMean, dVariance, dScale, dOffset);
-  return [output(backend, [...x.shape], dx), ...grads.map((g) => output(backend, [channels], g))];
+  return [output(args.backend, shape, dx), ...grads.map((g) => output(args.backend, [channels], g))];
+}
+
+/** Name of batch norm's training-mode gradient kernel: inputs x, mean, variance, scale?, dy; outputs dx, dScale, dOffset. */
+export const BATCH_NORM_TRAIN_GRAD = 'OneDnnBatchNormTrainGrad';
+
+/**
+ * Batch norm's gradient in training mode, the statistics being x's own moments (kernels/moments.ts):
+ * their gradients are folded into dx, in two passes.
+ */
+export function batchNormTrainGrad(args: KernelArgs): TensorInfo[] {
+  const { shape, xv, mv, vv, dyv, sv, epsilon, channels } = gradientInputs(args, BATCH_NORM_TRAIN_GRAD);
+  const dx = alloc(xv.length);
+  const dScale = new Float32Array(channels);
+  const dOffset = new Float32Array(channels);
+  nativeAddon().batchNormTrainGrad(xv, mv, vv, sv, dyv, epsilon, channels, dx, dScale, dOffset);
+  return [output(args.backend, shape, dx), output(args.backend, [channels], dScale), output(args.backend, [channels], dOffset)];
 }

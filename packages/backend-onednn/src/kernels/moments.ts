@@ -4,10 +4,10 @@
  * deferred (see deferred.ts): the variance is computed from `x` and `mean` in one pass, and the
  * intermediates are only computed if something reads them. The statistics remember where they come
  * from (by data, which tfjs never changes in place), so that batch norm's gradient can recognise them.
- * Also the kernels of the fused gradients (gradients.ts): zeros, batch norm's training-mode gradient
- * and the ReLU gradient.
+ * Also the kernels of the fused gradients (gradients.ts): zeros and the ReLU gradient (batch norm's
+ * training-mode gradient is in batchnorm.ts).
  */
-import type { DataId, FusedBatchNormAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataId, TensorInfo } from '@tensorflow/tfjs-core';
 
 import { deferredOutput, isZeroData, recipeOf } from '../deferred';
 import { fusionOn } from '../fusionSwitch';
@@ -105,29 +105,6 @@ export const ZEROS = 'OneDnnZeros';
 export function zeros({ backend, attrs }: KernelArgs): TensorInfo {
   const shape = (attrs as { shape: number[] }).shape;
   return deferredOutput(backend, [...shape], { kind: 'zeros' });
-}
-
-/** Name of batch norm's training-mode gradient kernel: inputs x, mean, variance, scale?, dy; outputs dx, dScale, dOffset. */
-export const BATCH_NORM_TRAIN_GRAD = 'OneDnnBatchNormTrainGrad';
-
-/** Batch norm's training-mode gradient; the caller (gradients.ts) has checked dtypes and shapes. */
-export function batchNormTrainGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
-  const { x, mean, variance, scale, dy } = inputs;
-  const xv = f32(backend, x);
-  const mv = f32(backend, mean);
-  const vv = f32(backend, variance);
-  const dyv = f32(backend, dy);
-  const sv = isMissing(scale) ? null : f32(backend, scale);
-  if (isMissing(x) || xv === null || mv === null || vv === null || dyv === null || (!isMissing(scale) && sv === null)) {
-    throw new Error(`${BATCH_NORM_TRAIN_GRAD}: float32 inputs expected`);
-  }
-  const channels = mv.length;
-  const epsilon = (attrs as unknown as FusedBatchNormAttrs | undefined)?.varianceEpsilon ?? 0.001;
-  const dx = alloc(xv.length);
-  const dScale = new Float32Array(channels);
-  const dOffset = new Float32Array(channels);
-  nativeAddon().batchNormTrainGrad(xv, mv, vv, sv, dyv, epsilon, channels, dx, dScale, dOffset);
-  return [output(backend, [...x.shape], dx), output(backend, [channels], dScale), output(backend, [channels], dOffset)];
 }
 
 /** Name of the ReLU gradient kernel: inputs x, dy (same shape, float32); output dy * step(x). */
