@@ -215,8 +215,9 @@ program
   .command('report')
   .description("rebuild report.md and report.html of a run from its results.json (a --queue run: merge its workers' results into results.json first)")
   .argument('<dir>', 'the run folder')
-  .action(async (dir: string) => {
-    await reportCommand(dir, globals().backend, sink);
+  .option('--partial', 'a --queue run: merge only the experiments whose jobs have all finished, naming the others')
+  .action(async (dir: string, o: { partial?: boolean }) => {
+    await reportCommand(dir, globals().backend, sink, { partial: o.partial === true });
     process.stdout.write(`${resolve(dir, 'report.html')}\n`);
   });
 

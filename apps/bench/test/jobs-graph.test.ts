@@ -123,7 +123,12 @@ describe('the merge', () => {
       graph,
     };
     await expect(mergeQueueRun(out, manifest, backend, silent)).rejects.toThrow(
-      /^1 of the 2 jobs of the run in .*partial has not finished \(shift-aa-seed0\); start workers \(aa-bench worker --queue redis:\/\/127\.0\.0\.1:6379\) and wait for them, or re-attach: aa-bench --out .*partial shift --queue redis:\/\/127\.0\.0\.1:6379 \.\.\. --resume\.$/,
+      /^1 of the 2 jobs of the run in .*partial has not finished \(shift-aa-seed0\); start workers \(aa-bench worker --queue redis:\/\/127\.0\.0\.1:6379\) and wait for them, or re-attach: aa-bench --out .*partial shift --queue redis:\/\/127\.0\.0\.1:6379 \.\.\. --resume \(or merge the finished experiments alone: aa-bench report .*partial --partial\)\.$/,
     );
+    // --partial merges what finished: here nothing, since shift's second job is missing; the report says so.
+    const lines: string[] = [];
+    const results = await mergeQueueRun(out, manifest, backend, { ...silent, line: (l: string) => lines.push(l) }, tinyInputs(), { partial: true });
+    expect(results.experiments.shift).toBeUndefined();
+    expect(lines).toContain('report: --partial: leaving out shift (1 of the 2 jobs have not finished); merging nothing');
   }, 120000);
 });

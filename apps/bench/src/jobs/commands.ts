@@ -47,15 +47,16 @@ export function earlierPlan(out: string): RunPlan | null {
  * `aa-bench report <dir>`: for a queue run (a `jobs.json` in `dir`), merges the workers' records into `results.json`
  * first; then, for any run, rebuilds `report.md` and `report.html` from `results.json`.
  */
-export async function reportCommand(dir: string, backend: BackendChoice, sink: ProgressSink): Promise<void> {
+export async function reportCommand(dir: string, backend: BackendChoice, sink: ProgressSink, options: { partial?: boolean } = {}): Promise<void> {
   const out = resolve(dir);
   const manifest = readManifest(out);
   if (manifest) {
     const info = await selectBackend(backend);
     if (info.name !== manifest.submitter.backend) sink.line(`report: merging on ${info.name}; the run trained on ${manifest.submitter.backend} (only the aliasing measurement, if any, is computed here)`);
-    await mergeQueueRun(out, manifest, info, sink);
+    await mergeQueueRun(out, manifest, info, sink, undefined, options);
     return;
   }
+  if (options.partial) sink.line('report: --partial applies to --queue runs only; this run has its results.json');
   writeReport(out, readResults(out));
 }
 
