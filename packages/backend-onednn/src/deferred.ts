@@ -16,7 +16,7 @@ import { engine } from '@tensorflow/tfjs-core';
 import type { DataId, TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { CpuBackend } from './kernels/common';
-import { alloc, sizeOf } from './kernels/common';
+import { alloc, isTypedArrayOf, sizeOf } from './kernels/common';
 import { nativeAddon } from './native';
 import { adopt } from './pool';
 
@@ -46,10 +46,10 @@ function inputsOf(recipe: DeferredRecipe): DataId[] {
 /** Float32 values of a stored input, checked against the length the recipe expects. */
 function valuesOf(backend: CpuBackend, dataId: DataId, length: number, what: string): Float32Array {
   const values = backend.data.has(dataId) ? backend.data.get(dataId)?.values : undefined;
-  if (!(values instanceof Float32Array) || values.length !== length) {
+  if (!isTypedArrayOf(values, 'Float32Array') || (values as Float32Array).length !== length) {
     throw new Error(`@aa/backend-onednn: the ${what} of a deferred tensor is gone or changed`);
   }
-  return values;
+  return values as Float32Array;
 }
 
 /** Lets go of the inputs a deferred output held, as the engine does when it disposes a tensor. */

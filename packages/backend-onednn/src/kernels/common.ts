@@ -25,6 +25,15 @@ export interface NativeKernel {
   run(args: KernelArgs): TensorInfo | null;
 }
 
+/**
+ * Typed-array checks that hold across JavaScript realms: arrays the addon creates (the sanitizer build's guarded
+ * buffers) belong to Node's main realm, and `instanceof` fails for them where the code runs in another one (jest's
+ * test contexts), which would silently send every kernel reading them to the cpu fallback.
+ */
+export function isTypedArrayOf(v: unknown, kind: 'Float32Array' | 'Int32Array' | 'Uint8Array'): boolean {
+  return ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === `[object ${kind}]`;
+}
+
 /** True for null and undefined (tfjs passes absent optional inputs as either). */
 export function isMissing(v: unknown): v is null | undefined {
   return v === null || v === undefined;
@@ -44,8 +53,8 @@ export function f32(backend: CpuBackend, t: TensorInfo | undefined | null): Floa
   const values = backend.data.get(t.dataId)?.values;
   // The native code trusts shapes only as far as they match the buffers: anything else is the cpu kernel's.
   if (!ArrayBuffer.isView(values) || values.length !== sizeOf(t.shape)) return null;
-  if (values instanceof Float32Array) return values;
-  if (values instanceof Int32Array || values instanceof Uint8Array) {
+  if (isTypedArrayOf(values, 'Float32Array')) return values as Float32Array;
+  if (isTypedArrayOf(values, 'Int32Array') || isTypedArrayOf(values, 'Uint8Array')) {
     const copy = take(values.length);
     copy.set(values);
     scratch.push(copy);

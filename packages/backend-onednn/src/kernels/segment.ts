@@ -6,7 +6,7 @@
 import type { TensorInfo, UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core';
 
 import type { KernelArgs, NativeKernel } from './common';
-import { alloc, f32, isMissing, output, sizeOf } from './common';
+import { alloc, f32, isMissing, isTypedArrayOf, output, sizeOf } from './common';
 
 const unsortedSegmentSum: NativeKernel = {
   kernelName: 'UnsortedSegmentSum',
@@ -14,10 +14,12 @@ const unsortedSegmentSum: NativeKernel = {
     const { x, segmentIds } = inputs;
     const xv = f32(backend, x);
     if (isMissing(x) || isMissing(segmentIds) || xv === null || segmentIds.dtype !== 'int32' || x.shape.length === 0) return null;
-    const ids = backend.data.get(segmentIds.dataId)?.values;
+    const stored = backend.data.get(segmentIds.dataId)?.values;
+    if (!isTypedArrayOf(stored, 'Int32Array')) return null;
+    const ids = stored as Int32Array;
     const { numSegments } = attrs as unknown as UnsortedSegmentSumAttrs;
     // The cpu kernel accepts ids of x's full shape too; only the common 1-D form (one id per row) is done here.
-    if (!(ids instanceof Int32Array) || segmentIds.shape.length !== 1 || ids.length !== x.shape[0] || !Number.isInteger(numSegments) || numSegments < 1) return null; // the cpu kernel fails for 0
+    if (segmentIds.shape.length !== 1 || ids.length !== x.shape[0] || !Number.isInteger(numSegments) || numSegments < 1) return null; // the cpu kernel fails for 0
     const inner = sizeOf(x.shape.slice(1));
     const shape = [numSegments, ...x.shape.slice(1)];
     const out = alloc(sizeOf(shape));
