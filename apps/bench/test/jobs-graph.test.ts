@@ -13,7 +13,7 @@ import { mergeQueueRun, recordsExecutor, unfinishedJobs } from '../src/jobs/merg
 import { runRecordPath, writeJsonAtomic } from '../src/jobs/records';
 import { workerRecord } from '../src/jobs/versions';
 import { runExperiments } from '../src/runner';
-import { handRun, tinyInputs, tinyRunData } from './jobs-helpers';
+import { handRun, manifestHead, tinyInputs, tinyRunData } from './jobs-helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'aa-bench-graph-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -110,12 +110,7 @@ describe('the merge', () => {
     const { graph } = await buildJobGraph([shiftExperiment], { shift: { epochs: 1, seeds: [0] } }, { shift: { imageId: 3 } }, tinyInputs());
     const data = tinyRunData();
     const manifest: RunManifest = {
-      tool: 'aa-bench',
-      kind: 'queue-run',
-      format: 1,
-      createdAt: '',
-      command: 'shift',
-      experiments: ['shift'],
+      ...manifestHead('shift', ['shift']),
       options: { shift: { imageId: 3 } },
       training: { request: data.request, plan: { sizes: { trainSize: 16, testSize: 8 }, plans: { shift: { epochs: 1, seeds: [0] } }, seconds: 0, why: [] }, settings: { preset: 'smoke', trainSize: 16, testSize: 8, batchSize: 8, seed: 0, sizing: [] }, source: data.source, embedded: true, fingerprint: '' },
       submitter: workerRecord(backend),

@@ -3,6 +3,7 @@ import type { CifarSplit } from '@aa/cifar-data';
 import type { RunData } from '../src/data';
 import type { ModelRun, TrainTest } from '../src/experiments/types';
 import { runInputs, type RunInputs } from '../src/jobs/context';
+import type { RunManifest } from '../src/jobs/manifest';
 
 /** A split of `count` 32×32 RGB images with pixels and labels from a fixed formula (no generator involved). */
 export function split(count: number, classes = 10): CifarSplit {
@@ -46,4 +47,9 @@ export function handRun(key: string, seed: number, accuracy: number, shift: bool
     };
   }
   return run;
+}
+
+/** The fixed head of a queue run's manifest (`jobs.json`) for `command`, training `experiments`. */
+export function manifestHead(command: string, experiments: string[]): Pick<RunManifest, 'tool' | 'kind' | 'format' | 'createdAt' | 'command' | 'experiments'> {
+  return { tool: 'aa-bench', kind: 'queue-run', format: 1, createdAt: '', command, experiments };
 }

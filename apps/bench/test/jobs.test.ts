@@ -11,7 +11,7 @@ import { publishOnce, readRunRecord, runRecordPath, writeJsonAtomic } from '../s
 import { trainJob, type TrainJobSettings } from '../src/jobs/trainJob';
 import { codeVersion, incompatibilities, workerRecord } from '../src/jobs/versions';
 import { CROP_TEST, CROP_TRAIN } from '../src/training/trainModel';
-import { handRun, tinyInputs } from './jobs-helpers';
+import { handRun, manifestHead, tinyInputs } from './jobs-helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'aa-bench-jobs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -126,12 +126,7 @@ describe('workers and submitters', () => {
 
   it('a re-attached run must have the same settings, named when not', () => {
     const manifest = (seeds: number[], fingerprint = 'abc'): RunManifest => ({
-      tool: 'aa-bench',
-      kind: 'queue-run',
-      format: 1,
-      createdAt: '',
-      command: 'shift',
-      experiments: ['shift'],
+      ...manifestHead('shift', ['shift']),
       options: { shift: { imageId: 213 } },
       training: {
         request: { subset: true },

@@ -18,6 +18,12 @@ static Napi::Value GetThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), omp_get_max_threads());
 }
 
+// The element count from which the addon's own loops run on every OpenMP thread (tests size their
+// inputs above it to reach the threaded paths).
+static Napi::Value ParallelMinElements(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(kParallelMin));
+}
+
 static Napi::Value Version(const Napi::CallbackInfo& info) {
   const dnnl_version_t* v = dnnl_version();
   std::string s = std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
@@ -51,6 +57,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuHasAvx2", Napi::Function::New(env, CpuHasAvx2));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
+  exports.Set("parallelMinElements", Napi::Function::New(env, ParallelMinElements));
   exports.Set("onednnVersion", Napi::Function::New(env, Version));
   registerConv(env, exports);
   registerMatmul(env, exports);

@@ -14,6 +14,8 @@ export interface NativeAddon {
   cpuHasAvx2(): boolean;
   setThreads(n: number): number;
   getThreads(): number;
+  /** Element count from which the addon's own loops use every OpenMP thread. */
+  parallelMinElements(): number;
   onednnVersion(): string;
   conv2d(
     kind: number,

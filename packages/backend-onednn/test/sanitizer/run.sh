@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The fuzz test (test/fuzz.test.ts) and the native argument checks (test/native-bounds.test.ts) on
+# The fuzz test (test/fuzz.test.ts), the native argument checks (test/native-bounds.test.ts), the
+# fusion tests and the threaded loops above their threshold (test/parallel-kernels.test.ts) on
 # an AddressSanitizer build of the addon, CI-sized. ASan instruments the package's own loops;
 # oneDNN is not instrumented, so every buffer a native kernel reads or writes (inputs and outputs)
 # also sits against an inaccessible page in this build: an out-of-bounds access anywhere kills the
@@ -16,4 +17,4 @@ export LD_PRELOAD="$asan"
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export AA_ONEDNN_ADDON="$PWD/$out/onednn.node" AA_SANITIZER=1
 export FUZZ_CASES=${FUZZ_CASES:-40} OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
-exec node ../../node_modules/jest/bin/jest.js --runInBand test/fuzz.test.ts test/native-bounds.test.ts test/moments-fusion.test.ts test/sanitizer/harness.test.ts
+exec node ../../node_modules/jest/bin/jest.js --runInBand test/fuzz.test.ts test/native-bounds.test.ts test/moments-fusion.test.ts test/parallel-kernels.test.ts test/sanitizer/harness.test.ts
