@@ -31,8 +31,12 @@ export interface NativeKernel {
  * test contexts), which would silently send every kernel reading them to the cpu fallback.
  */
 export function isTypedArrayOf(v: unknown, kind: 'Float32Array' | 'Int32Array' | 'Uint8Array'): boolean {
+  // instanceof first: it is the common case and far cheaper than the tag lookup.
+  if (v instanceof SAME_REALM[kind]) return true;
   return ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === `[object ${kind}]`;
 }
+
+const SAME_REALM = { Float32Array, Int32Array, Uint8Array } as const;
 
 /** True for null and undefined (tfjs passes absent optional inputs as either). */
 export function isMissing(v: unknown): v is null | undefined {
