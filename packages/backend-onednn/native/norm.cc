@@ -1,6 +1,7 @@
 // FusedBatchNorm forward: y = offset + (x - mean) * scale / sqrt(variance + epsilon), with the
 // parameters indexed by the flat index modulo their common length, as tfjs-backend-cpu does
 // (for channels-last tensors and [C] parameters that is the channel).
+#include <algorithm>
 #include <cmath>
 
 #include "common.h"
@@ -156,11 +157,41 @@ struct Spans {
     return r;
   }
   // Folds [L] partial sums into [C].
-  void fold(const std::vector<double>& a, double* out) const {
+  void fold(const double* a, double* out) const {
     for (int64_t c = 0; c < C; c++) out[c] = 0;
     for (int64_t j = 0; j < L; j++) out[j % C] += a[j];
   }
 };
+
+// Sums over the spans of x in N accumulators of sp.L values each: body(t, f) adds span t into the
+// float partials f[0, N * L). Blocks of kStatBlock spans are summed in float, then added in double;
+// the blocks are split among threads, each with its own double totals, merged in thread order, so
+// one thread count always gives the same result (and 1 thread the plain sequential sum).
+template <int N, typename Body>
+void spanSums(const Spans& sp, int64_t work, std::vector<double>& acc, Body body) {
+  const int64_t blocks = (sp.spans + kStatBlock - 1) / kStatBlock;
+  const int64_t want = threadsFor(work);
+  const int threads = static_cast<int>(std::max<int64_t>(1, std::min(want, blocks)));
+  const size_t width = static_cast<size_t>(N) * static_cast<size_t>(sp.L);
+  std::vector<double> part(static_cast<size_t>(threads) * width, 0.0);
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int th = 0; th < threads; th++) {
+    const int64_t b0 = blocks * th / threads, b1 = blocks * (th + 1) / threads;
+    double* mine = part.data() + static_cast<size_t>(th) * width;
+    std::vector<float> f(width);
+    for (int64_t b = b0; b < b1; b++) {
+      const int64_t s0 = b * kStatBlock, s1 = std::min(s0 + kStatBlock, sp.spans);
+      std::fill(f.begin(), f.end(), 0.f);
+      for (int64_t t = s0; t < s1; t++) body(t, f.data());
+      for (size_t j = 0; j < width; j++) mine[j] += f[j];
+    }
+  }
+  for (size_t j = 0; j < width; j++) {
+    double total = 0;
+    for (int th = 0; th < threads; th++) total += part[static_cast<size_t>(th) * width + j];
+    acc[j] += total;
+  }
+}
 
 // centered(x, mean, C, out, power): out = (x - mean) (power 1) or (x - mean)^2 (power 2), mean [C]
 // broadcast over the rows, each step rounded to float32 as tfjs's Sub and Square kernels round it.
@@ -212,23 +243,15 @@ Napi::Value CenteredVariance(const Napi::CallbackInfo& info) {
     const Spans sp(rows, C);
     const std::vector<float> mr = sp.repeat(m);
     std::vector<double> acc(sp.L, 0.0);
-    std::vector<float> part(sp.L);
     const float* __restrict pm = mr.data();
-    float* __restrict f = part.data();
-    // Float partial sums over blocks of spans (vectorised), added into double totals between blocks.
-    for (int64_t s0 = 0; s0 < sp.spans; s0 += kStatBlock) {
-      const int64_t s1 = s0 + kStatBlock < sp.spans ? s0 + kStatBlock : sp.spans;
-      for (int64_t j = 0; j < sp.L; j++) f[j] = 0.f;
-      for (int64_t t = s0; t < s1; t++) {
-        const float* __restrict xs = x + t * sp.L;
+    spanSums<1>(sp, xa.n, acc, [&](int64_t t, float* __restrict f) {
+      const float* __restrict xs = x + t * sp.L;
 #pragma omp simd
-        for (int64_t j = 0; j < sp.L; j++) {
-          const float d = xs[j] - pm[j];
-          f[j] += d * d;
-        }
+      for (int64_t j = 0; j < sp.L; j++) {
+        const float d = xs[j] - pm[j];
+        f[j] += d * d;
       }
-      for (int64_t j = 0; j < sp.L; j++) acc[j] += f[j];
-    }
+    });
     for (int64_t r = sp.spans * sp.k; r < rows; r++) {
       const float* xr = x + r * C;
       for (int64_t c = 0; c < C; c++) {
@@ -237,7 +260,7 @@ Napi::Value CenteredVariance(const Napi::CallbackInfo& info) {
       }
     }
     std::vector<double> total(C);
-    sp.fold(acc, total.data());
+    sp.fold(acc.data(), total.data());
     const double* a = total.data();
     for (int64_t c = 0; c < C; c++) outa.p[c] = static_cast<float>(rows > 0 ? a[c] / static_cast<double>(rows) : NAN);
     return info.Env().Undefined();
@@ -267,32 +290,25 @@ Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
     float* dx = dxa.p;
     const Spans sp(rows, C);
     const std::vector<float> mr = sp.repeat(ma.p);
-    std::vector<double> a1(sp.L, 0.0), a2(sp.L, 0.0);
-    std::vector<float> f1(sp.L), f2(sp.L);
+    // Pass 1: S1 = sum(dy), S2 = sum(dy * (x - mean)); acc holds S1's L partials, then S2's.
+    std::vector<double> acc(2 * sp.L, 0.0);
     {
       const float* __restrict pm = mr.data();
-      float* __restrict p1 = f1.data();
-      float* __restrict p2 = f2.data();
-      // Pass 1: S1 = sum(dy), S2 = sum(dy * (x - mean)); float partial sums over blocks of spans.
-      for (int64_t s0 = 0; s0 < sp.spans; s0 += kStatBlock) {
-        const int64_t s1 = s0 + kStatBlock < sp.spans ? s0 + kStatBlock : sp.spans;
-        for (int64_t j = 0; j < sp.L; j++) p1[j] = p2[j] = 0.f;
-        for (int64_t t = s0; t < s1; t++) {
-          const float* __restrict xs = x + t * sp.L;
-          const float* __restrict gs = dy + t * sp.L;
+      spanSums<2>(sp, 2 * xa.n, acc, [&](int64_t t, float* __restrict f) {
+        const float* __restrict xs = x + t * sp.L;
+        const float* __restrict gs = dy + t * sp.L;
+        float* __restrict p1 = f;
+        float* __restrict p2 = f + sp.L;
 #pragma omp simd
-          for (int64_t j = 0; j < sp.L; j++) {
-            const float g = gs[j];
-            p1[j] += g;
-            p2[j] += g * (xs[j] - pm[j]);
-          }
-        }
         for (int64_t j = 0; j < sp.L; j++) {
-          a1[j] += p1[j];
-          a2[j] += p2[j];
+          const float g = gs[j];
+          p1[j] += g;
+          p2[j] += g * (xs[j] - pm[j]);
         }
-      }
+      });
     }
+    double* a1 = acc.data();
+    double* a2 = acc.data() + sp.L;
     for (int64_t r = sp.spans * sp.k; r < rows; r++) {
       for (int64_t c = 0; c < C; c++) {
         const float g = dy[r * C + c];
