@@ -20,11 +20,20 @@ import { alloc, isTypedArrayOf, sizeOf } from './kernels/common';
 import { nativeAddon } from './native';
 import { adopt } from './pool';
 
+// The addon's conv2d kind for the gradient with respect to the input.
+const CONV_BACKWARD_DATA = 1;
+
 /** How a deferred output's values are computed. */
 export type DeferredRecipe =
   | { kind: 'zeros' }
   /** `x - mean` (power 1) or `(x - mean)^2` (power 2), mean [channels] broadcast over x's rows. */
-  | { kind: 'centered'; x: DataId; mean: DataId; channels: number; power: 1 | 2 };
+  | { kind: 'centered'; x: DataId; mean: DataId; channels: number; power: 1 | 2 }
+  /**
+   * A convolution's gradient with respect to its input (addon geometry `params`). tfjs's conv2d
+   * gradients compute it eagerly even for a network's first layer, whose input is data: there
+   * nothing reads it, and deferred it costs nothing.
+   */
+  | { kind: 'convInput'; dy: DataId; filter: DataId; dySize: number; filterSize: number; params: Int32Array };
 
 interface Pending {
   recipe: DeferredRecipe;
@@ -37,10 +46,16 @@ const pending = new WeakMap<DataId, Pending>();
 const zeroData = new WeakSet<DataId>();
 
 /** Counters for tests and profiles: deferred outputs made and those that had to be computed after all. */
-export const deferredStats = { made: 0, computed: 0 };
+export const deferredStats = { made: 0, computed: 0, byKind: {} as Partial<Record<DeferredRecipe['kind'], { made: number; computed: number }>> };
+
+function countKind(kind: DeferredRecipe['kind']): { made: number; computed: number } {
+  return (deferredStats.byKind[kind] ??= { made: 0, computed: 0 });
+}
 
 function inputsOf(recipe: DeferredRecipe): DataId[] {
-  return recipe.kind === 'centered' ? [recipe.x, recipe.mean] : [];
+  if (recipe.kind === 'centered') return [recipe.x, recipe.mean];
+  if (recipe.kind === 'convInput') return [recipe.dy, recipe.filter];
+  return [];
 }
 
 /** Float32 values of a stored input, checked against the length the recipe expects. */
@@ -64,6 +79,10 @@ function compute(p: Pending): Float32Array {
   const r = p.recipe;
   if (r.kind === 'zeros') {
     out.fill(0);
+  } else if (r.kind === 'convInput') {
+    const dy = valuesOf(p.backend, r.dy, r.dySize, 'gradient');
+    const filter = valuesOf(p.backend, r.filter, r.filterSize, 'filter');
+    nativeAddon().conv2d(CONV_BACKWARD_DATA, dy, filter, null, out, r.params, 0, 0);
   } else {
     const x = valuesOf(p.backend, r.x, p.size, 'input');
     const mean = valuesOf(p.backend, r.mean, r.channels, 'mean');
@@ -90,12 +109,14 @@ export function deferredOutput(backend: CpuBackend, shape: number[], recipe: Def
   pending.set(info.dataId, p);
   if (recipe.kind === 'zeros') zeroData.add(info.dataId);
   deferredStats.made++;
+  countKind(recipe.kind).made++;
   Object.defineProperty(entry, 'values', {
     enumerable: true,
     configurable: true,
     get() {
       const values = compute(p);
       deferredStats.computed++;
+      countKind(recipe.kind).computed++;
       adopt(values, info.dataId);
       settle(info.dataId, entry, values);
       return values;

@@ -1,6 +1,8 @@
 /** Conv2D / FusedConv2D / depthwise kernels and their backprops against the cpu backend. */
 import * as tf from '@tensorflow/tfjs';
 
+import { deferredStats } from '../src/deferred';
+import { registerOneDnnBackend } from '../src/index';
 import { nativeAddon } from '../src/native';
 import { compareBackends, describeNative, expectFallback, expectNative, rand } from './helpers';
 
@@ -79,6 +81,77 @@ describeNative('Conv2D and its backprops', () => {
       tf.conv2dTranspose(rand([2, 4, 3, 5], 8) as tf.Tensor4D, rand([3, 3, 2, 5], 9) as tf.Tensor4D, [2, 8, 6, 2], 2, 'same'),
     );
     expectNative(stats, 'Conv2DBackpropInput');
+  });
+});
+
+describeNative('the deferred input gradient of a convolution (Conv2DBackpropInput)', () => {
+  const convInput = () => ({ ...(deferredStats.byKind.convInput ?? { made: 0, computed: 0 }) });
+  afterEach(async () => {
+    registerOneDnnBackend({ fuseGradients: true });
+    await tf.setBackend('cpu');
+  });
+
+  /** conv2dTranspose (the kernel as a forward op), stride 2, with its inputs disposed before the read. */
+  async function transposed(fuse: boolean): Promise<Float32Array> {
+    registerOneDnnBackend({ fuseGradients: fuse });
+    await tf.setBackend('onednn');
+    const before = tf.memory().numTensors;
+    const x = rand([2, 4, 3, 5], 8) as tf.Tensor4D;
+    const w = rand([3, 3, 2, 5], 9) as tf.Tensor4D;
+    const y = tf.conv2dTranspose(x, w, [2, 8, 6, 2], 2, 'same');
+    tf.dispose([x, w]);
+    const values = Float32Array.from(y.dataSync());
+    y.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    return values;
+  }
+
+  test('read after its inputs are disposed: bit for bit the eager kernel\'s values', async () => {
+    const eager = await transposed(false);
+    const start = convInput();
+    const deferred = await transposed(true);
+    expect(convInput()).toEqual({ made: start.made + 1, computed: start.computed + 1 });
+    expect(Buffer.from(deferred.buffer).equals(Buffer.from(eager.buffer))).toBe(true);
+    // And both are the cpu kernel's values (independent definition).
+    await compareBackends(() => tf.conv2dTranspose(rand([2, 4, 3, 5], 8) as tf.Tensor4D, rand([3, 3, 2, 5], 9) as tf.Tensor4D, [2, 8, 6, 2], 2, 'same'));
+  });
+
+  test('a first layer\'s input gradient is never computed, and the training step leaves nothing behind', async () => {
+    await tf.setBackend('onednn');
+    const backend = tf.backend();
+    // tfjs-layers' convolutions: tf.fused.conv2d with a bias, whose gradient computes dx eagerly
+    // (plain tf.conv2d's gradient only computes what the tape asks for).
+    const w = tf.variable(rand([3, 3, 3, 4], 10));
+    const bias = tf.variable(rand([4], 16));
+    const x = rand([2, 6, 6, 3], 11);
+    const tensors = tf.memory().numTensors;
+    const data = backend.numDataIds();
+    const start = convInput();
+    for (let i = 0; i < 2; i++) {
+      const loss = () => tf.sum(tf.square(tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as unknown as tf.Tensor4D, bias, strides: 1, pad: 'same' })));
+      const { grads, value } = tf.variableGrads(loss as () => tf.Scalar, [w, bias]);
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+    expect(convInput()).toEqual({ made: start.made + 2, computed: start.computed });
+    expect(tf.memory().numTensors).toBe(tensors);
+    // The unread gradients let go of the dy and filter data they held.
+    expect(backend.numDataIds()).toBe(data);
+    tf.dispose([w, bias, x]);
+  });
+
+  test('input gradients that are used: the same as cpu, and as with the fusion off', async () => {
+    const f = () => {
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.relu(tf.conv2d(tf.relu(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')), rand([3, 3, 4, 2], 12) as tf.Tensor4D, 1, 'valid')), rand([2, 2, 1, 2], 13))));
+      return g([rand([2, 7, 5, 3], 14), rand([3, 3, 3, 4], 15)]);
+    };
+    const start = convInput();
+    const stats = await compareBackends(f, { atol: 1e-5, rtol: 1e-4 });
+    expectNative(stats, 'Conv2DBackpropInput');
+    expect(convInput().computed - start.computed).toBe(2);
+    registerOneDnnBackend({ fuseGradients: false });
+    const made = convInput().made;
+    await compareBackends(f, { atol: 1e-5, rtol: 1e-4 });
+    expect(convInput().made).toBe(made);
   });
 });
 

@@ -2,7 +2,7 @@
 import { constants } from 'node:buffer';
 
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataId, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 import { adopt, give, take } from '../pool';
 
@@ -37,6 +37,12 @@ export function isTypedArrayOf(v: unknown, kind: 'Float32Array' | 'Int32Array' |
 }
 
 const SAME_REALM = { Float32Array, Int32Array, Uint8Array } as const;
+
+/** The stored float32 values of data, or null (int32 data relabelled float32 by a cast, a wrong length). */
+export function storedF32(backend: CpuBackend, dataId: DataId, length: number): Float32Array | null {
+  const values = backend.data.has(dataId) ? backend.data.get(dataId)?.values : undefined;
+  return isTypedArrayOf(values, 'Float32Array') && (values as Float32Array).length === length ? (values as Float32Array) : null;
+}
 
 /** True for null and undefined (tfjs passes absent optional inputs as either). */
 export function isMissing(v: unknown): v is null | undefined {

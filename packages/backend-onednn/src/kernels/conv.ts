@@ -14,9 +14,11 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 
+import { deferredOutput } from '../deferred';
+import { fusionOn } from '../fusionSwitch';
 import { nativeAddon } from '../native';
 import type { CpuBackend, KernelArgs, NativeKernel } from './common';
-import { activationCode, allInts, alloc, f32, int32s, isMissing, jsNumber, output, sizeOf } from './common';
+import { activationCode, allInts, alloc, f32, int32s, isMissing, jsNumber, output, sizeOf, storedF32 } from './common';
 
 const FORWARD = 0;
 const BACKWARD_DATA = 1;
@@ -155,6 +157,11 @@ function backpropInput({ inputs, backend, attrs }: KernelArgs, depthwise: boolea
   const g = backpropGeometry(a, a.inputShape as Shape4, filter.shape as Shape4, dy.shape, depthwise);
   if (g === null) return null;
   const { info, params } = g;
+  // Deferred while nothing reads it (see deferred.ts): only the stored float32 data of dy and the
+  // filter can be held, not a scratch conversion.
+  if (fusionOn() && storedF32(backend, dy.dataId, dyv.length) === dyv && storedF32(backend, filter.dataId, wv.length) === wv) {
+    return deferredOutput(backend, [...info.inShape], { kind: 'convInput', dy: dy.dataId, filter: filter.dataId, dySize: dyv.length, filterSize: wv.length, params });
+  }
   const out = alloc(sizeOf(info.inShape));
   nativeAddon().conv2d(BACKWARD_DATA, dyv, wv, null, out, params, 0, 0);
   return output(backend, [...info.inShape], out);

@@ -13,7 +13,7 @@ import { deferredOutput, isZeroData, recipeOf } from '../deferred';
 import { fusionOn } from '../fusionSwitch';
 import { nativeAddon } from '../native';
 import type { KernelArgs } from './common';
-import { alloc, f32, isMissing, isTypedArrayOf, output, sizeOf } from './common';
+import { alloc, f32, isMissing, output, sizeOf, storedF32 } from './common';
 
 /** Where a [channels] statistic comes from: the mean of x, or the variance of x around that mean. */
 export type Statistic = { kind: 'mean'; x: DataId; channels: number } | { kind: 'variance'; x: DataId; mean: DataId; channels: number };
@@ -23,12 +23,6 @@ const statistics = new WeakMap<DataId, Statistic>();
 /** The statistic this data is, if one of this module's kernels computed it. */
 export function statisticOf(dataId: DataId): Statistic | undefined {
   return statistics.get(dataId);
-}
-
-/** The stored float32 values of data, or null (int32 data relabelled float32 by a cast, a wrong length). */
-function storedF32(backend: KernelArgs['backend'], dataId: DataId, length: number): Float32Array | null {
-  const values = backend.data.has(dataId) ? backend.data.get(dataId)?.values : undefined;
-  return isTypedArrayOf(values, 'Float32Array') && (values as Float32Array).length === length ? (values as Float32Array) : null;
 }
 
 /** Whether `axes` are exactly every axis but the last of a rank-`rank` tensor. */
