@@ -57,9 +57,14 @@ struct Geometry {
   memory::dims padL() const { return {PT, PL}; }
   memory::dims padR() const { return {PB, PR}; }
 
-  dnnl::convolution_forward::primitive_desc forwardHint() const {
-    dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, src(),
-                                      weightsAny(), dst(), strides(), dilates(), padL(), padR());
+  memory::desc bias() const { return memory::desc({OC}, dt::f32, tag::x); }
+
+  dnnl::convolution_forward::primitive_desc forwardHint(bool hasBias = false) const {
+    dnnl::convolution_forward::desc d =
+        hasBias ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, src(),
+                                                  weightsAny(), bias(), dst(), strides(), dilates(), padL(), padR())
+                : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, src(),
+                                                  weightsAny(), dst(), strides(), dilates(), padL(), padR());
     return dnnl::convolution_forward::primitive_desc(d, cpuEngine());
   }
 };
@@ -100,8 +105,8 @@ std::unique_ptr<ConvEntry> build(int kind, const Geometry& g, bool hasBias) {
   e->src = g.src();
   e->dst = g.dst();
   e->user = g.userWeights();
+  e->bias = g.bias();
   if (kind == kForward) {
-    e->bias = memory::desc({g.OC}, dt::f32, tag::x);
     dnnl::convolution_forward::desc d =
         hasBias ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
                                                   e->src, g.weightsAny(), e->bias, e->dst, g.strides(), g.dilates(),
@@ -131,9 +136,13 @@ std::unique_ptr<ConvEntry> build(int kind, const Geometry& g, bool hasBias) {
       e->reorderPrim = dnnl::reorder(dnnl::reorder::primitive_desc(eng, e->user, eng, e->weights));
     }
   } else {
-    dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, e->src, g.weightsAny(), e->dst,
-                                               g.strides(), g.dilates(), g.padL(), g.padR());
-    dnnl::convolution_backward_weights::primitive_desc pd(d, eng, g.forwardHint());
+    // With a bias, the bias gradient (the sum of dy over N, H, W) comes out of the same pass over dy.
+    dnnl::convolution_backward_weights::desc d =
+        hasBias ? dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, e->src, g.weightsAny(), e->bias,
+                                                           e->dst, g.strides(), g.dilates(), g.padL(), g.padR())
+                : dnnl::convolution_backward_weights::desc(dnnl::algorithm::convolution_direct, e->src, g.weightsAny(), e->dst,
+                                                           g.strides(), g.dilates(), g.padL(), g.padR());
+    dnnl::convolution_backward_weights::primitive_desc pd(d, eng, g.forwardHint(hasBias));
     e->weights = pd.diff_weights_desc();
     e->impl = pd.impl_info_str();
     e->prim = dnnl::convolution_backward_weights(pd);
@@ -160,9 +169,10 @@ ConvEntry& entryFor(int kind, const std::vector<int64_t>& p, bool hasBias) {
 }
 
 // conv2d(kind, in0, in1, bias | null, out, params: Int32Array(18), activation, alpha) -> implementation name
-//   kind 0 forward:          in0 = x [N,IH,IW,IC], in1 = filter, out = y [N,OH,OW,OC]
+//   kind 0 forward:          in0 = x [N,IH,IW,IC], in1 = filter, bias [OC] | null, out = y [N,OH,OW,OC]
 //   kind 1 backward data:    in0 = dy, in1 = filter, out = dx
-//   kind 2 backward weights: in0 = x, in1 = dy, out = dfilter
+//   kind 2 backward weights: in0 = x, in1 = dy, out = dfilter; bias, when given, receives the bias
+//                            gradient [OC] (dy summed over N, H, W)
 Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   return guarded(info, "conv2d", [&]() -> Napi::Value {
     const int64_t kind = i64(info[0], "kind");
@@ -183,10 +193,12 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
       expectLength(ao, nY, "out");
       if (ab.p != nullptr) expectLength(ab, g.OC, "bias");
     } else {
-      AA_REQUIRE(ab.p == nullptr && act == kLinear, "a backprop takes no bias or activation");
+      AA_REQUIRE(act == kLinear, "a backprop takes no activation");
+      AA_REQUIRE(kind == kBackwardWeights || ab.p == nullptr, "the input backprop takes no bias");
       expectLength(a0, kind == kBackwardData ? nY : nX, kind == kBackwardData ? "dy" : "x");
       expectLength(a1, kind == kBackwardData ? nW : nY, kind == kBackwardData ? "filter" : "dy");
       expectLength(ao, kind == kBackwardData ? nX : nW, "out");
+      if (ab.p != nullptr) expectLength(ab, g.OC, "the bias gradient");
     }
     float* in0 = a0.p;
     float* in1 = a1.p;
@@ -217,7 +229,9 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
     } else {
       memory src(e.src, eng, in0), ddst(e.dst, eng, in1), user(e.user, eng, out);
       memory dw = e.reorder ? e.weightsMem : user;
-      e.prim.execute(s, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_WEIGHTS, dw}});
+      std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_WEIGHTS, dw}};
+      if (bias) args.insert({DNNL_ARG_DIFF_BIAS, memory(e.bias, eng, bias)});
+      e.prim.execute(s, args);
       if (e.reorder) e.reorderPrim.execute(s, e.weightsMem, user);
     }
     s.wait();

@@ -2,9 +2,10 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { deferredStats } from '../src/deferred';
+import { biasGradientStats } from '../src/kernels/biasGradient';
 import { registerOneDnnBackend } from '../src/index';
 import { nativeAddon } from '../src/native';
-import { compareBackends, describeNative, expectFallback, expectNative, rand } from './helpers';
+import { compareBackends, describeNative, expectClose, expectFallback, expectNative, rand, runOn } from './helpers';
 
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -183,6 +184,30 @@ describeNative('FusedConv2D', () => {
       return [f(x, w, b), ...tf.grads(f)([x, w, b], dy)];
     });
     expectNative(stats, 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter');
+  });
+
+  test('the bias gradient comes out of the filter gradient\'s pass: the same as cpu, and as summing dy', async () => {
+    const f = () => {
+      const x = rand([3, 9, 8, 5], 17);
+      const w = tf.variable(rand([3, 3, 5, 6], 18));
+      const b = tf.variable(rand([6], 19));
+      const loss = () => tf.sum(tf.mul(tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as unknown as tf.Tensor4D, strides: 2, pad: 'same', bias: b }), rand([3, 5, 4, 6], 20))) as tf.Scalar;
+      const { value, grads } = tf.variableGrads(loss, [w, b]);
+      const out = [value, grads[w.name] as tf.Tensor, grads[b.name] as tf.Tensor];
+      tf.dispose([w, b]);
+      return out;
+    };
+    const before = { ...biasGradientStats };
+    const stats = await compareBackends(f, { atol: 1e-5, rtol: 1e-4 });
+    expectNative(stats, 'FusedConv2D', 'Conv2DBackpropFilter', 'Sum');
+    expect(biasGradientStats).toEqual({ left: before.left + 1, taken: before.taken + 1 });
+    // With the fusion off the Sum kernel adds dy up itself: the same gradients to float rounding.
+    const fused = await runOn('onednn', f);
+    registerOneDnnBackend({ fuseGradients: false });
+    const plain = await runOn('onednn', f);
+    registerOneDnnBackend({ fuseGradients: true });
+    expect(biasGradientStats.taken).toBe(before.taken + 2);
+    fused.forEach((o, i) => expectClose(o.values, (plain[i] as { values: Float32Array }).values, { atol: 1e-5, rtol: 1e-5 }));
   });
 
   test('gradients through a fused relu conv (tfjs unfuses it while taping)', async () => {

@@ -15,6 +15,7 @@ import type {
 } from '@tensorflow/tfjs-core';
 
 import { deferredOutput } from '../deferred';
+import { leaveBiasGradient, noteBiasedInput, wantsBiasGradient } from './biasGradient';
 import { fusionOn } from '../fusionSwitch';
 import { nativeAddon } from '../native';
 import type { CpuBackend, KernelArgs, NativeKernel } from './common';
@@ -122,6 +123,7 @@ function forward(
   if (params === null) return null;
   const out = alloc(sizeOf(info.outShape));
   nativeAddon().conv2d(FORWARD, xv, wv, bias ?? null, out, params, act, alpha);
+  if (bias && !depthwise) noteBiasedInput(x.dataId);
   return output(backend, info.outShape, out);
 }
 
@@ -179,7 +181,10 @@ function backpropFilter({ inputs, backend, attrs }: KernelArgs, depthwise: boole
   if (g === null) return null;
   const { info, params } = g;
   const out = alloc(sizeOf(info.filterShape));
-  nativeAddon().conv2d(BACKWARD_WEIGHTS, xv, dyv, null, out, params, 0, 0);
+  // A plain (not depthwise) convolution with a bias: its bias gradient from the same pass (biasGradient.ts).
+  const dBias = !depthwise && wantsBiasGradient(x.dataId) ? new Float32Array(info.outChannels) : null;
+  nativeAddon().conv2d(BACKWARD_WEIGHTS, xv, dyv, dBias, out, params, 0, 0);
+  if (dBias !== null) leaveBiasGradient(dy.dataId, dBias);
   return output(backend, [...info.filterShape], out);
 }
 

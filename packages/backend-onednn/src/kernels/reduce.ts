@@ -5,6 +5,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { nativeAddon } from '../native';
 import type { KernelArgs, NativeKernel } from './common';
 import { alloc, f32, isMissing, output, sizeOf } from './common';
+import { takeBiasGradient } from './biasGradient';
 import { noteMean, varianceOfDeferred } from './moments';
 
 const OPS = { Sum: 0, Mean: 1, Max: 2, Min: 3, Prod: 4 } as const;
@@ -28,6 +29,11 @@ function reduction(name: keyof typeof OPS): NativeKernel {
       if (new Set(axes).size !== axes.length) return null;
       let [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
       if (a.keepDims === true) outShape = backend_util.expandShapeToKeepDim(outShape, axes);
+      // A convolution's bias gradient, computed with its filter gradient (biasGradient.ts).
+      if (name === 'Sum' && x.shape.length === 4 && a.keepDims !== true && [...axes].sort().join() === '0,1,2') {
+        const bias = takeBiasGradient(x.dataId, x.shape[3] as number);
+        if (bias !== undefined) return output(backend, outShape, bias);
+      }
       // tf.moments' variance: computed from x and its mean without the deferred square (moments.ts).
       if (name === 'Mean' && x.dtype === 'float32') {
         const variance = varianceOfDeferred(args, axes, outShape);
