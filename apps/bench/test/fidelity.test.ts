@@ -135,8 +135,8 @@ describe('compareWithReference', () => {
     const rows = byRow(report);
     // 50% - 52.25% = -2.25 points: outside ±2; 53% - 53.6% = -0.6: inside. One seed a side: no interval.
     expect(rows['normal:shift']).toMatchObject({ status: 'outside', difference: -2.25, interval: null, seeds: { ours: [0], pytorch: [null] } });
-    // The plain CNN is the residual experiment's too; this run has none there.
-    expect(rows['normal:residual']).toMatchObject({ status: 'missing', key: 'cnn', ours: null });
+    // The plain CNN's peer is the residual experiment's too; no run has that one, and shift/plain stands for it.
+    expect(rows['normal:residual']).toBeUndefined();
     expect(rows['aa:shift']).toMatchObject({ status: 'ok', difference: -0.6 });
     // The reference ran 2 epochs, the run 3.
     expect(rows['resnet:residual']).toMatchObject({ status: 'mismatch', reason: 'epochs 3 vs 2' });
@@ -144,6 +144,16 @@ describe('compareWithReference', () => {
     expect(rows['rezero_mixup:mixup']).toMatchObject({ status: 'mismatch', reason: 'train 500 vs 1000' });
     expect(report.shiftStd?.ours).toEqual({ plain: 0.083, aa: 0.079 });
     expect(fidelityPassed(report)).toBe(false);
+  });
+
+  it('lists a peer of several bench models as missing once per model only when no run has any of them', () => {
+    const report = compareWithReference([run({ residual: [model('resnet', 0.5)] })], [ref('normal', [0.1, 0.2, 0.52])]);
+    expect(report.rows.map((r) => `${r.reference}:${r.experiment}/${r.key}:${r.status}`)).toEqual(['normal:shift/plain:missing', 'normal:residual/cnn:missing']);
+    expect(fidelityPassed(report)).toBe(false);
+    // With the shift run alone the plain CNN is compared there, and the comparison can pass.
+    const shiftOnly = compareWithReference([run({ shift: [model('plain', 0.51)] })], [ref('normal', [0.1, 0.2, 0.52])]);
+    expect(shiftOnly.rows.map((r) => `${r.reference}:${r.experiment}/${r.key}:${r.status}`)).toEqual(['normal:shift/plain:ok']);
+    expect(fidelityPassed(shiftOnly)).toBe(true);
   });
 
   it('passes when every model is within the tolerance and anti-aliasing lowers the shift std', () => {
