@@ -32,5 +32,7 @@ if [ -z "${AA_NO_APT:-}" ] && command -v apt-get >/dev/null 2>&1 && ! dpkg -s li
 fi
 
 export TURBO_TELEMETRY_DISABLED=1
-pnpm install --frozen-lockfile >&2
+# A node_modules installed from another store (another HOME, or CI) is rebuilt rather than kept: without a
+# terminal pnpm would otherwise stop to ask before removing it.
+pnpm install --frozen-lockfile --config.confirm-modules-purge=false >&2
 if [ "$#" -gt 0 ]; then exec pnpm "$@"; fi
